@@ -60,6 +60,25 @@ export class JsonLinesWriter {
     return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
   }
 
+  /**
+   * Hands over bytes that already are whole UTF-8, newline-terminated lines (a batch of records
+   * encoded straight from Arrow). Anything buffered goes first, so order is kept; a large batch is
+   * passed to the stream as it is, without copying.
+   */
+  writeEncodedLines(bytes: Uint8Array): Promise<void> | undefined {
+    if (bytes.length === 0) return this.#drain;
+    if (bytes[bytes.length - 1] !== 0x0a) throw new Error('writeEncodedLines expects newline-terminated lines');
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#used + bytes.length <= this.#buffer.length) {
+      this.#buffer.set(bytes, this.#used);
+      this.#used += bytes.length;
+      return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
+    }
+    this.#push();
+    if (!this.#stream.write(bytes)) this.#waitForDrain();
+    return this.#drain;
+  }
+
   /** Serialises and appends one protocol message. */
   writeMessage(message: AirbyteMessage): Promise<void> | undefined {
     return this.writeLine(JSON.stringify(message));
@@ -139,7 +158,13 @@ export class JsonLinesWriter {
   #push(): Promise<void> | undefined {
     if (this.#error !== undefined) throw this.#error;
     if (this.#used > 0) {
-      if (!this.#stream.write(this.#take()) && this.#drain === undefined) {
+      if (!this.#stream.write(this.#take())) this.#waitForDrain();
+    }
+    return this.#drain;
+  }
+
+  #waitForDrain(): void {
+    if (this.#drain === undefined) {
         this.#drain = new Promise<void>((resolve, reject) => {
           const onDrain = (): void => {
             this.#stream.off('error', onError);
@@ -156,9 +181,7 @@ export class JsonLinesWriter {
         });
         // Callers may ignore the promise; the error is raised again by the next write or flush.
         this.#drain.catch(() => undefined);
-      }
     }
-    return this.#drain;
   }
 }
 

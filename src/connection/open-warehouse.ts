@@ -1,0 +1,35 @@
+import { oauthM2MTokenProvider } from '../auth/oauth-m2m.js';
+import { connectWarehouse } from '../client/databricks-sql-client.js';
+import type { Warehouse } from '../client/warehouse.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { Logger } from '../output/logger.js';
+
+/** Connects to the configured warehouse with the configured credentials. */
+export async function openWarehouse(config: ResolvedConfig, logger: Logger): Promise<Warehouse> {
+  const credentials = config.credentials;
+  const auth =
+    credentials.type === 'personal_access_token'
+      ? ({ kind: 'token', token: credentials.token } as const)
+      : ({
+          kind: 'token-provider',
+          getToken: oauthM2MTokenProvider({
+            host: config.host,
+            port: config.port,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+            ...(config.tlsCaCertificate === undefined ? {} : { caCertPem: config.tlsCaCertificate }),
+          }).getToken,
+        } as const);
+  return connectWarehouse({
+    host: config.host,
+    port: config.port,
+    httpPath: config.httpPath,
+    auth,
+    ...(config.tlsCaCertificate === undefined ? {} : { caCertPem: config.tlsCaCertificate }),
+    userAgentEntry: 'airbyte-source-databricks',
+    logger: (level, message) => {
+      if (level === 'error' || level === 'warn') logger.warn(`driver: ${message}`);
+      else logger.debug(`driver: ${message}`);
+    },
+  });
+}

@@ -1,0 +1,82 @@
+import { isCursorType } from '../catalog/type-mapping.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { streamFilterFor } from '../config/resolve-config.js';
+import type { TableInfo } from '../discover/table-info.js';
+import { configError, type ConnectorError } from '../errors/connector-error.js';
+import type { ConfiguredAirbyteStream } from '../protocol/airbyte-protocol.js';
+import { streamDescriptor } from '../protocol/messages.js';
+import { streamKey, type IncomingState } from '../state/parse-state.js';
+import { resumePoint, streamLabel } from '../state/stream-state.js';
+import type { StreamPlan } from './stream-plan.js';
+
+export type PlanOutcome =
+  | { readonly ok: true; readonly plan: StreamPlan; readonly notices: readonly string[] }
+  | { readonly ok: false; readonly stream: ReturnType<typeof streamDescriptor>; readonly error: ConnectorError };
+
+/**
+ * Checks one configured stream against the table as it is now (it may have been dropped or
+ * altered since discover) and fixes how it will be read. Problems are config errors naming the
+ * stream and the column, so one bad stream does not stop the others.
+ */
+export function planStream(
+  configured: ConfiguredAirbyteStream,
+  tables: ReadonlyMap<string, TableInfo>,
+  state: IncomingState,
+  config: ResolvedConfig,
+): PlanOutcome {
+  const stream = streamDescriptor(configured.stream.name, configured.stream.namespace);
+  const label = streamLabel(stream);
+  const fail = (message: string): PlanOutcome => ({ ok: false, stream, error: configError(message, { stream }) });
+  if (stream.namespace === undefined) {
+    return fail(`Stream ${label} has no namespace; this source names streams <schema>.<table>. Run discover again and reconfigure the connection.`);
+  }
+  const table = tables.get(streamKey(stream));
+  if (table === undefined) {
+    return fail(`Stream ${label}: the table ${config.catalog}.${stream.namespace}.${stream.name} does not exist (dropped, renamed, or not visible to this user). Run discover again.`);
+  }
+  const live = new Map(table.columns.map((c) => [c.name, c]));
+  const properties = Object.keys((configured.stream.json_schema['properties'] as Record<string, unknown> | undefined) ?? {});
+  const missing = properties.filter((p) => !live.has(p));
+  if (missing.length > 0) {
+    return fail(`Stream ${label}: column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} no longer exist in the table. Refresh the source schema.`);
+  }
+  const selected = new Set(properties.length > 0 ? properties : table.columns.map((c) => c.name));
+  const columns = table.columns.filter((c) => selected.has(c.name)).map((c) => c.name);
+  if (columns.length === 0) return fail(`Stream ${label}: no columns are selected.`);
+  const filter = streamFilterFor(config, stream);
+  const base = { stream, table, columns, ...(filter === undefined ? {} : { filter }) };
+
+  if (configured.sync_mode === 'full_refresh') {
+    return { ok: true, plan: { ...base, syncMode: 'full_refresh' }, notices: [] };
+  }
+  const cursorField = configured.cursor_field ?? configured.stream.default_cursor_field ?? [];
+  if (cursorField.length === 0) {
+    return fail(`Stream ${label} is set to incremental but has no cursor field: choose a cursor column or use full refresh.`);
+  }
+  if (cursorField.length > 1) {
+    return fail(`Stream ${label}: the cursor ${JSON.stringify(cursorField.join('.'))} is a nested field; choose a top-level column.`);
+  }
+  const cursorName = cursorField[0]!;
+  const cursorColumn = live.get(cursorName);
+  if (cursorColumn === undefined) {
+    return fail(`Stream ${label}: the cursor column ${JSON.stringify(cursorName)} does not exist in the table (removed or renamed?).`);
+  }
+  if (!isCursorType(cursorColumn.type)) {
+    return fail(`Stream ${label}: the cursor column ${JSON.stringify(cursorName)} has type ${cursorColumn.type}, which cannot be a cursor (use an integer, decimal, date, timestamp or string column).`);
+  }
+  const resume = resumePoint(state.streams.get(streamKey(stream)), { field: cursorName, type: cursorColumn.type });
+  const notices = resume.kind === 'beginning' && resume.reason !== undefined ? [`Stream ${label}: ${resume.reason}.`] : [];
+  return {
+    ok: true,
+    notices,
+    plan: {
+      ...base,
+      syncMode: 'incremental',
+      cursor: {
+        column: cursorName,
+        type: cursorColumn.type,
+        ...(resume.kind === 'after' ? { after: { value: resume.cursor, inclusive: resume.inclusive } } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type { Warehouse } from '../client/warehouse.js';
+import { bindCursorValue } from '../catalog/type-mapping.js';
+import type { Logger } from '../output/logger.js';
+import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
+import type { JsonLinesWriter } from '../output/json-lines-writer.js';
+import { estimateTraceMessage, streamStateMessage } from '../protocol/messages.js';
+import { renderCount, renderMaxCursor, renderSelect, type TableScan } from '../sql/select-query.js';
+import {
+  checkpointDue,
+  finishProgress,
+  observeBatch,
+  startProgress,
+  takeCheckpoint,
+  type Checkpoint,
+  type CheckpointPolicy,
+} from '../state/cursor-progress.js';
+import { cursorStreamState } from '../state/stream-state.js';
+import { decodeArrowChunk } from './arrow/decode-arrow-chunk.js';
+import { columnText, encodeRecordLines } from './arrow/encode-rows.js';
+import { queryScalarText } from './scalar-text.js';
+import type { StreamPlan } from './stream-plan.js';
+
+export interface ReadContext {
+  readonly warehouse: Warehouse;
+  readonly writer: JsonLinesWriter;
+  readonly logger: Logger;
+  readonly batchRows: number;
+  readonly checkpoint: CheckpointPolicy;
+  readonly signal?: AbortSignal;
+  /** Called with each batch's record count and bytes, for progress displays. */
+  readonly onRecords?: (stream: StreamDescriptor, records: number, bytes: number) => void;
+  readonly now?: () => number;
+}
+
+export interface StreamResult {
+  readonly records: number;
+  readonly bytes: number;
+}
+
+/**
+ * Reads one stream and writes its RECORD, ESTIMATE and STATE messages. Throws on any failure;
+ * the caller reports it. Records are encoded straight from the Arrow batches the warehouse sent.
+ */
+export async function readStream(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
+  return plan.syncMode === 'incremental' ? readIncremental(plan, ctx) : readFullRefresh(plan, ctx);
+}
+
+async function readFullRefresh(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
+  const scan: TableScan = { table: plan.table, ...(plan.filter === undefined ? {} : { filter: plan.filter }) };
+  await emitEstimate(plan, scan, ctx);
+  const result = await copyRows(plan, renderSelect({ ...scan, columns: plan.columns }), ctx, undefined);
+  // A full refresh has no position to keep; this STATE tells the destination the stream is whole
+  // and carries the exact record count.
+  await write(ctx.writer.writeMessage(streamStateMessage(plan.stream, {}, result.records)));
+  return result;
+}
+
+async function readIncremental(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
+  const cursor = plan.cursor!;
+  const now = ctx.now ?? Date.now;
+  const lower: TableScan = {
+    table: plan.table,
+    ...(plan.filter === undefined ? {} : { filter: plan.filter }),
+    ...(cursor.after === undefined
+      ? {}
+      : { lowerBound: { column: cursor.column, value: bindCursorValue(cursor.type, cursor.after.value), inclusive: cursor.after.inclusive } }),
+  };
+  const saveState = (checkpoint: Checkpoint): Promise<void> | undefined =>
+    ctx.writer.writeMessage(
+      streamStateMessage(
+        plan.stream,
+        cursorStreamState({ cursorField: cursor.column, cursor: checkpoint.cursor, inclusive: checkpoint.inclusive, cursorType: cursor.type }),
+        checkpoint.recordCount,
+      ),
+    );
+
+  // The upper bound is fixed before reading, so rows committed during the read wait for the next
+  // sync instead of racing the ORDER BY (a row landing below the read position would be lost).
+  const max = await queryScalarText(ctx.warehouse, renderMaxCursor(lower, cursor.column), 'max_cursor', ctx.signal);
+  let progress = startProgress({ cursor: cursor.after?.value ?? null, inclusive: cursor.after?.inclusive ?? false }, now());
+  if (max === undefined || max === null) {
+    await emitEstimateRows(plan, 0, ctx);
+    await write(saveState(finishProgress(progress, now()).checkpoint));
+    return { records: 0, bytes: 0 };
+  }
+  const bounded: TableScan = {
+    ...lower,
+    upperBound: { column: cursor.column, value: bindCursorValue(cursor.type, max), inclusive: true },
+  };
+  await emitEstimate(plan, bounded, ctx);
+  const queryColumns = plan.columns.includes(cursor.column) ? plan.columns : [...plan.columns, cursor.column];
+  const query = renderSelect({ ...bounded, columns: queryColumns, orderBy: [cursor.column] });
+
+  const result = await copyRows(plan, query, ctx, {
+    column: cursor.column,
+    observe: async (rowCount, cursorAt) => {
+      progress = observeBatch(progress, rowCount, (i) => {
+        const text = cursorAt(i);
+        // The query excludes NULL cursors (comparisons are never true for NULL).
+        if (text === null) throw new Error(`NULL cursor value in ${plan.stream.name}.${cursor.column} despite the bounds`);
+        return text;
+      });
+      if (checkpointDue(progress, ctx.checkpoint, now())) {
+        const taken = takeCheckpoint(progress, now());
+        progress = taken.progress;
+        await write(saveState(taken.checkpoint));
+      }
+    },
+  });
+  await write(saveState(finishProgress(progress, now()).checkpoint));
+  return result;
+}
+
+interface CursorObserver {
+  readonly column: string;
+  observe(rowCount: number, cursorAt: (row: number) => string | null): Promise<void>;
+}
+
+/** Streams a query's rows out as RECORD messages, batch by batch, with backpressure. */
+async function copyRows(
+  plan: StreamPlan,
+  query: { readonly sql: string; readonly parameters: Parameters<Warehouse['queryArrow']>[1] },
+  ctx: ReadContext,
+  cursor: CursorObserver | undefined,
+): Promise<StreamResult> {
+  const head =
+    `{"type":"RECORD","record":{` +
+    (plan.stream.namespace === undefined ? '' : `"namespace":${JSON.stringify(plan.stream.namespace)},`) +
+    `"stream":${JSON.stringify(plan.stream.name)},"emitted_at":`;
+  let records = 0;
+  let bytes = 0;
+  const options = { batchRows: ctx.batchRows, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
+  for await (const chunk of ctx.warehouse.queryArrow(query.sql, query.parameters, options)) {
+    for (const batch of decodeArrowChunk(chunk)) {
+      if (batch.length === 0) continue;
+      const lines = encodeRecordLines(batch, plan.columns, `${head}${Date.now()},"data":`, '}}\n');
+      await write(ctx.writer.writeEncodedLines(lines));
+      records += batch.length;
+      bytes += lines.length;
+      ctx.onRecords?.(plan.stream, batch.length, lines.length);
+      if (cursor !== undefined) await cursor.observe(batch.length, columnText(batch, cursor.column));
+    }
+  }
+  return { records, bytes };
+}
+
+/** ESTIMATE from a COUNT(*) over the same bounds (Delta answers it from file statistics). */
+async function emitEstimate(plan: StreamPlan, scan: TableScan, ctx: ReadContext): Promise<void> {
+  try {
+    const text = await queryScalarText(ctx.warehouse, renderCount(scan), 'row_count', ctx.signal);
+    if (text !== undefined && text !== null) await emitEstimateRows(plan, Number(text), ctx);
+  } catch (err) {
+    // An estimate only feeds the progress bar; a failure here must not fail the sync.
+    ctx.logger.warn(`Could not estimate the size of ${plan.stream.namespace}.${plan.stream.name}: ${(err as Error).message}`);
+    if (ctx.signal?.aborted === true) throw err;
+  }
+}
+
+async function emitEstimateRows(plan: StreamPlan, rows: number, ctx: ReadContext): Promise<void> {
+  await write(ctx.writer.writeMessage(estimateTraceMessage(plan.stream, { rows })));
+}
+
+async function write(pending: Promise<void> | undefined): Promise<void> {
+  if (pending !== undefined) await pending;
+}
+
