@@ -1,0 +1,116 @@
+import type { ResultColumn } from '../engine/engine-result.js';
+import type { CloudFetchFiles } from './cloud-fetch-files.js';
+import type { Operation } from './operation.js';
+import type { ChunkSlice } from './result-cursor.js';
+import { okStatus } from './status.js';
+import { T, i64 } from './thrift-runtime.js';
+import type { TTypes } from './thrift-runtime.js';
+import type { ResultEncoders } from './warehouse-backend.js';
+
+/** Knobs of result delivery. */
+export interface DeliveryOptions {
+  readonly encoders: ResultEncoders;
+  readonly files: CloudFetchFiles;
+  /** `https://host:port` the CloudFetch links point at. */
+  readonly baseUrl: string;
+  /** Rows per CloudFetch file. */
+  readonly cloudFetchFileRows: number;
+  /** Lifetime of a CloudFetch link (ms). */
+  readonly cloudFetchLinkTtlMs: number;
+  /** Upper bound of rows in one inline Arrow batch. */
+  readonly arrowBatchRows: number;
+}
+
+/**
+ * DDL has no result columns, yet Databricks describes it with one STRING column `Result` in the
+ * Thrift schema while the Arrow schema has zero fields (databricks-behaviour.md §4 [JREC-EXEC]).
+ */
+const DDL_SCHEMA: readonly ResultColumn[] = [{ name: 'Result', type: { kind: 'STRING' }, nullable: true, comment: '' }];
+
+function thriftColumns(columns: readonly ResultColumn[]): readonly ResultColumn[] {
+  return columns.length === 0 ? DDL_SCHEMA : columns;
+}
+
+/** Whether LZ4 frames are used: only on request (canDecompressLZ4Result) and never column-based. */
+function usesLz4(op: Operation): boolean {
+  return op.capabilities.canDecompressLz4 && op.delivery !== 'columns';
+}
+
+export function metadataResponse(op: Operation, opts: DeliveryOptions): TTypes.TGetResultSetMetadataResp {
+  const result = op.result;
+  if (!result) throw new Error('operation has no result');
+  const resp = new T.TGetResultSetMetadataResp({
+    status: okStatus(),
+    // The generated writers need class instances; their constructors copy plain objects deeply.
+    schema: new T.TTableSchema(opts.encoders.thriftTableSchema(thriftColumns(result.columns)) as TTypes.TTableSchema),
+    resultFormat: { arrow: T.TSparkRowSetType.ARROW_BASED_SET, columns: T.TSparkRowSetType.COLUMN_BASED_SET, url: T.TSparkRowSetType.URL_BASED_SET }[
+      op.delivery
+    ],
+    lz4Compressed: usesLz4(op),
+    isStagingOperation: false,
+  });
+  if (op.delivery !== 'columns') {
+    resp.arrowSchema = op.arrowSchema(() => opts.encoders.arrowSchemaMessage(result.columns, op.capabilities.native));
+  }
+  return resp;
+}
+
+/** One FetchResults answer: the next window of at most `maxRows` rows (or CloudFetch files). */
+export function fetchResponse(op: Operation, maxRows: number, opts: DeliveryOptions): TTypes.TFetchResultsResp {
+  const result = op.result;
+  const cursor = op.cursor;
+  if (!result || !cursor) throw new Error('operation has no result');
+  const startRowOffset = cursor.rowOffset;
+  const limit = Math.max(1, maxRows);
+  if (op.delivery === 'columns') {
+    const slices = cursor.next(limit);
+    const rowSet = new T.TRowSet(opts.encoders.columnRowSet(result.columns, slices, startRowOffset) as TTypes.TRowSet);
+    return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
+  }
+  const rowSet = new T.TRowSet({ startRowOffset: i64(startRowOffset), rows: [] });
+  if (op.delivery === 'arrow') {
+    rowSet.arrowBatches = [];
+    let left = limit;
+    while (left > 0 && cursor.remaining > 0) {
+      const slices = cursor.next(Math.min(left, opts.arrowBatchRows));
+      const batch = opts.encoders.arrowBatchMessage(result.columns, slices, op.capabilities.native, { lz4: usesLz4(op) });
+      rowSet.arrowBatches.push(new T.TSparkArrowBatch({ batch: batch.body, rowCount: i64(batch.rowCount) }));
+      left -= batch.rowCount;
+    }
+  } else {
+    rowSet.resultLinks = cloudFetchLinks(op, Math.max(limit, opts.cloudFetchFileRows), opts);
+  }
+  return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
+}
+
+/**
+ * CloudFetch: each link is a complete Arrow IPC stream (schema + batches), LZ4-framed as a whole
+ * when negotiated; the driver downloads it with its own https agent and no Authorization header
+ * and checks expiryTime (epoch ms) itself (driver dist/result/CloudFetchResultHandler.js).
+ */
+function cloudFetchLinks(op: Operation, rows: number, opts: DeliveryOptions): TTypes.TSparkArrowResultLink[] {
+  const result = op.result;
+  const cursor = op.cursor;
+  if (!result || !cursor) return [];
+  const links: TTypes.TSparkArrowResultLink[] = [];
+  let left = rows;
+  while (left > 0 && cursor.remaining > 0) {
+    const startRowOffset = cursor.rowOffset;
+    const slices: ChunkSlice[] = cursor.next(Math.min(left, opts.cloudFetchFileRows));
+    const rowCount = slices.reduce((n, s) => n + s.length, 0);
+    const body = opts.encoders.arrowIpcStream(result.columns, slices, op.capabilities.native, { lz4: usesLz4(op) });
+    const { token, expiresAt } = opts.files.put(body, opts.cloudFetchLinkTtlMs);
+    links.push(
+      new T.TSparkArrowResultLink({
+        fileLink: `${opts.baseUrl}/cloud-fetch/${token}`,
+        expiryTime: i64(expiresAt),
+        startRowOffset: i64(startRowOffset),
+        rowCount: i64(rowCount),
+        bytesNum: i64(body.length),
+        httpHeaders: {},
+      }),
+    );
+    left -= rowCount;
+  }
+  return links;
+}
