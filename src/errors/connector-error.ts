@@ -174,11 +174,14 @@ function classify(err: unknown, context: ClassifyContext): ConnectorError {
 
   const sql = sqlFailure(e);
   if (sql !== undefined) {
-    const rule = SQL_CONFIG_ERRORS.find(
-      (r) =>
-        (sql.sqlState !== undefined && r.sqlStates.includes(sql.sqlState)) ||
-        (sql.errorClass !== undefined && r.errorClasses.some((c) => sql.errorClass!.startsWith(c))),
-    );
+    // The error class is more specific than the SQLSTATE (NO_SUCH_CATALOG_EXCEPTION and
+    // SCHEMA_NOT_FOUND share 42704), so it decides when it is known.
+    const byClass =
+      sql.errorClass === undefined
+        ? undefined
+        : SQL_CONFIG_ERRORS.find((r) => r.errorClasses.some((c) => sql.errorClass!.startsWith(c)));
+    const rule =
+      byClass ?? SQL_CONFIG_ERRORS.find((r) => sql.sqlState !== undefined && r.sqlStates.includes(sql.sqlState));
     if (sql.errorClass === 'RESOURCE_DOES_NOT_EXIST') return warehouseNotFound(err);
     if (context.hasUserFilter === true && sql.sqlState !== undefined && USER_FILTER_SQL_STATES.has(sql.sqlState)) {
       return configError(

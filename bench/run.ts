@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: read throughput of three paths against the emulator, interleaved in one run so
+ * they share the machine's conditions, at 1M and 5M rows of a 10-column table:
+ *   a. the driver's transport alone (`disableRowMaterialization`),
+ *   b. the driver's row objects,
+ *   c. the connector's `read` end to end (compiled, its own process, stdout counted and dropped).
+ * Each reading process reports its own CPU seconds and peak RSS (bench/usage-probe.mjs). The
+ * emulator runs in its own process. Writes bench/results.json and bench/results.md.
+ *
+ * Options: BENCH_SIZES=1000000,5000000  BENCH_RUNS=3  BENCH_SKIP_ROWS_AT=5000000 (sizes at which
+ * path b, ~45k rows/s, is skipped to save time; empty to run it everywhere).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DBSQLClient } from '@databricks/sql';
+import { BENCH_SCHEMA, benchTableName, benchTableSql } from './bench-table.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SIZES = (process.env['BENCH_SIZES'] ?? '1000000,5000000').split(',').map(Number);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const SKIP_ROWS_AT = new Set((process.env['BENCH_SKIP_ROWS_AT'] ?? '').split(',').filter(Boolean).map(Number));
+const PROBE = join(ROOT, 'bench', 'usage-probe.mjs');
+
+type PathName = 'transport' | 'rows' | 'connector';
+interface Measurement {
+  readonly path: PathName;
+  readonly size: number;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly outputMb: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+  readonly firstRecordMs: number | undefined;
+}
+
+interface Connection {
+  host: string;
+  port: number;
+  http_path: string;
+  token: string;
+  ca_cert_file: string;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'source-databricks-bench-'));
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+async function startEmulatorProcess(): Promise<{ connection: Connection; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--no-sample'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
+  return { connection: JSON.parse(line) as Connection, stop: () => child.kill('SIGTERM') };
+}
+
+async function createTables(connection: Connection): Promise<void> {
+  const client = new DBSQLClient({ logger: { log: () => undefined, setLevel: () => undefined } as never });
+  await client.connect({
+    host: connection.host,
+    port: connection.port,
+    path: connection.http_path,
+    token: connection.token,
+    customCaCert: readFileSync(connection.ca_cert_file),
+    telemetryEnabled: false,
+  } as never);
+  const session = await client.openSession();
+  for (const size of SIZES) {
+    for (const sql of benchTableSql(size)) {
+      const op = await session.executeStatement(sql);
+      await op.fetchAll();
+      await op.close();
+    }
+  }
+  await session.close();
+  await client.close();
+}
+
+/** Runs a reading process, counting (not keeping) its stdout; returns its own usage report. */
+function measureProcess(
+  args: readonly string[],
+  onStdout: (chunk: Buffer, atMs: number) => void,
+): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; exitCode: number; stdoutBytes: number }> {
+  const usageFile = join(work, `usage-${Date.now()}-${Math.random()}.json`);
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', PROBE, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_USAGE_FILE: usageFile, NODE_ENV: 'production' },
+  });
+  let stdoutBytes = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdoutBytes += chunk.length;
+    onStdout(chunk, performance.now() - started);
+  });
+  return new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuSeconds: number; peakRssMb: number };
+      done({ seconds, ...usage, exitCode: code ?? 1, stdoutBytes });
+    });
+  });
+}
+
+async function measureDriver(path: 'transport' | 'rows', size: number, connectionFile: string): Promise<Measurement> {
+  let output = '';
+  const result = await measureProcess(
+    ['--import', 'tsx', 'bench/driver-read.ts', path, connectionFile, `${BENCH_SCHEMA}.${benchTableName(size)}`],
+    (chunk) => {
+      output += chunk.toString('utf8');
+    },
+  );
+  if (result.exitCode !== 0) throw new Error(`driver-read ${path} exited ${result.exitCode}`);
+  const report = JSON.parse(output.trim()) as { rows: number; seconds: number; firstRowMs?: number };
+  if (report.rows !== size) throw new Error(`driver-read ${path} read ${report.rows} of ${size} rows`);
+  return {
+    path,
+    size,
+    rows: report.rows,
+    seconds: report.seconds,
+    outputMb: 0,
+    cpuSeconds: result.cpuSeconds,
+    peakRssMb: result.peakRssMb,
+    firstRecordMs: report.firstRowMs,
+  };
+}
+
+async function measureConnector(size: number, configFile: string, catalogFile: string): Promise<Measurement> {
+  // The read's clock starts at the stream's RUNNING status (its queries follow), ends at exit.
+  let runningAt: number | undefined;
+  let firstRecordAt: number | undefined;
+  let head = '';
+  let tail = '';
+  const result = await measureProcess(
+    ['dist/src/cli/main.js', 'read', '--config', configFile, '--catalog', catalogFile],
+    (chunk, atMs) => {
+      if (firstRecordAt === undefined) {
+        head += chunk.toString('utf8');
+        if (runningAt === undefined && head.includes('"status":"RUNNING"')) runningAt = atMs;
+        if (head.includes('{"type":"RECORD"')) firstRecordAt = atMs;
+        if (firstRecordAt !== undefined) head = '';
+      }
+      tail = (tail + chunk.toString('utf8', Math.max(0, chunk.length - 4096))).slice(-8192);
+    },
+  );
+  if (result.exitCode !== 0) throw new Error(`connector read exited ${result.exitCode}`);
+  const summary = /Read (\d+) records/.exec(tail);
+  const rows = summary === null ? NaN : Number(summary[1]);
+  if (rows !== size) throw new Error(`connector read ${rows} of ${size} rows`);
+  return {
+    path: 'connector',
+    size,
+    rows,
+    seconds: result.seconds,
+    outputMb: result.stdoutBytes / 1e6,
+    cpuSeconds: result.cpuSeconds,
+    peakRssMb: result.peakRssMb,
+    firstRecordMs: runningAt === undefined || firstRecordAt === undefined ? undefined : firstRecordAt - runningAt,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  log('building the connector (npm run build)');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const emulator = await startEmulatorProcess();
+  const measurements: Measurement[] = [];
+  try {
+    const connectionFile = join(work, 'connection.json');
+    writeFileSync(connectionFile, JSON.stringify(emulator.connection));
+    log(`creating benchmark tables: ${SIZES.join(', ')} rows`);
+    await createTables(emulator.connection);
+    for (const size of SIZES) {
+      const table = benchTableName(size);
+      const configFile = join(work, `config-${size}.json`);
+      const catalogFile = join(work, `catalog-${size}.json`);
+      writeFileSync(configFile, JSON.stringify({
+        workspace_url: `https://${emulator.connection.host}:${emulator.connection.port}`,
+        http_path: emulator.connection.http_path,
+        personal_access_token: emulator.connection.token,
+        tls_ca_certificate: readFileSync(emulator.connection.ca_cert_file, 'utf8'),
+        catalog: 'hive_metastore',
+        schema: 'bench',
+        table,
+        batch_size: 100000,
+      }));
+      const properties = Object.fromEntries(['id', 'qty', 'price', 'amount', 'name', 'hash', 'active', 'day', 'ts', 'ref'].map((c) => [c, {}]));
+      writeFileSync(catalogFile, JSON.stringify({
+        streams: [{
+          stream: { name: table, namespace: 'bench', json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh'] },
+          sync_mode: 'full_refresh',
+          destination_sync_mode: 'overwrite',
+        }],
+      }));
+      for (let run = 1; run <= RUNS; run++) {
+        const paths: PathName[] = SKIP_ROWS_AT.has(size) ? ['transport', 'connector'] : ['transport', 'rows', 'connector'];
+        for (const path of paths) {
+          const m = path === 'connector'
+            ? await measureConnector(size, configFile, catalogFile)
+            : await measureDriver(path, size, connectionFile);
+          measurements.push(m);
+          log(`  ${size} rows, run ${run}, ${path}: ${(m.rows / m.seconds).toFixed(0)} rows/s, ${m.cpuSeconds.toFixed(1)} CPU s, ${m.peakRssMb.toFixed(0)} MB peak RSS`);
+        }
+      }
+    }
+  } finally {
+    emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  writeResults(measurements);
+}
+
+function writeResults(measurements: readonly Measurement[]): void {
+  const rows: Record<string, unknown>[] = [];
+  for (const size of SIZES) {
+    const summary = (path: PathName) => {
+      const ms = measurements.filter((m) => m.size === size && m.path === path);
+      if (ms.length === 0) return undefined;
+      return {
+        path,
+        size,
+        runs: ms.length,
+        rowsPerSecond: median(ms.map((m) => m.rows / m.seconds)),
+        mbPerSecond: median(ms.map((m) => m.outputMb / m.seconds)),
+        seconds: median(ms.map((m) => m.seconds)),
+        cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
+        peakRssMb: median(ms.map((m) => m.peakRssMb)),
+        firstRecordMs: median(ms.map((m) => m.firstRecordMs ?? NaN)),
+      };
+    };
+    for (const path of ['transport', 'rows', 'connector'] as const) {
+      const s = summary(path);
+      if (s !== undefined) rows.push(s);
+    }
+  }
+  const at = (size: number, path: PathName) => rows.find((r) => r['size'] === size && r['path'] === path)?.['rowsPerSecond'] as number | undefined;
+  const ratios = SIZES.map((size) => {
+    const a = at(size, 'transport');
+    const b = at(size, 'rows');
+    const c = at(size, 'connector');
+    return { size, cOverA: a && c ? c / a : null, cOverB: b && c ? c / b : null };
+  });
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const result = { date: new Date().toISOString(), machine, runsPerPath: RUNS, summary: rows, ratios, measurements };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+  const fmt = (n: unknown, digits = 0): string => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+  const label: Record<PathName, string> = { transport: 'a. driver transport', rows: 'b. driver row objects', connector: 'c. connector read' };
+  const md = [
+    `Benchmark of ${result.date.slice(0, 10)} on ${machine}; median of ${RUNS} runs.`,
+    '',
+    '| rows | path | rows/s | output MB/s | time s | CPU s | peak RSS MB | first record ms |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} |`),
+    '',
+    ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
+    '',
+  ].join('\n');
+  writeFileSync(join(ROOT, 'bench', 'results.md'), md);
+  process.stdout.write(md);
+}
+
+await main();
