@@ -5,6 +5,8 @@ import { translateTokens } from './dialect.js';
 import { resultColumns, fullIndex, NO_COLUMNS, readName, tableRef, valuesResult, type StatementContext } from './statement-context.js';
 import { isOp, isWord } from './sql-lexer.js';
 import { catalogNotFound, schemaNotFound, tableNotFound, unsupported } from './sql-errors.js';
+import { cannotDescribeViewHistory } from './delta-errors.js';
+import { describeHistorySql } from './version-reads.js';
 
 /** Spark SHOW ... LIKE patterns: `*` any characters, `|` alternatives, case-insensitive. */
 function likePattern(p: string | undefined): (s: string) => boolean {
@@ -117,7 +119,7 @@ export async function describeStatement(ctx: StatementContext): Promise<EngineRe
   }
   const detail = isWord(sig[i], 'detail');
   if (detail) i++;
-  if (isWord(sig[i], 'history')) throw unsupported('DESCRIBE HISTORY');
+  if (isWord(sig[i], 'history')) return describeHistory(ctx, i + 1);
   if (isWord(sig[i], 'schema', 'database', 'catalog')) throw unsupported(`DESCRIBE ${sig[i]!.text.toUpperCase()}`);
   if (isWord(sig[i], 'table')) i++;
   let extended = false;
@@ -163,6 +165,21 @@ export async function describeStatement(ctx: StatementContext): Promise<EngineRe
     }
   }
   return valuesResult(conn, DESCRIBE_COLUMNS, rows, 'arrow');
+}
+
+/** DESCRIBE HISTORY t [LIMIT n]: the table's commits, newest first. */
+async function describeHistory(ctx: StatementContext, i: number): Promise<EngineResult> {
+  const { sig, sql, session, conn } = ctx;
+  const { parts, next } = readName(sig, i, sql);
+  const ref = tableRef(parts, session);
+  const h = ctx.versions.get(ref);
+  if (h === undefined) {
+    if (ctx.registry.table(ref.catalog, ref.schema, ref.name)?.kind === 'VIEW') throw cannotDescribeViewHistory();
+    throw tableNotFound(parts);
+  }
+  const limit = isWord(sig[next], 'limit') && sig[next + 1]?.kind === 'number' ? Number(sig[next + 1]!.text) : null;
+  const duck = await conn.run(describeHistorySql(h, limit));
+  return { columns: resultColumns(duck), duck, preferredFormat: 'arrow' };
 }
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;

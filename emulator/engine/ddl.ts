@@ -11,6 +11,8 @@ import {
   duckRelation, fullIndex, NO_COLUMNS, readName, tableRef, type StatementContext, type TableRef,
 } from './statement-context.js';
 import type { DeclaredColumn, TableInfo } from './table-registry.js';
+import { metadataCommit, schemaCommit, type CommitSpec } from './delta-commits.js';
+import { dropHidden } from './table-versions.js';
 
 async function exists(ctx: StatementContext, sql: string): Promise<boolean> {
   return (await ctx.conn.run(sql)).rowCount > 0;
@@ -265,16 +267,6 @@ async function createRelation(
   const rel = duckRelation(ref);
   const create = `CREATE ${orReplace ? 'OR REPLACE ' : ''}${what === 'view' ? 'VIEW' : 'TABLE'} ${rel}`;
   const query = asAt >= 0 ? translateTokens(ctx.toks, fullIndex(ctx, asAt), ctx.toks.length, ctx.dialect) : null;
-  if (what === 'view') {
-    if (query === null) throw syntaxError('end of input', sql);
-    await ctx.conn.run(`${create}${viewColumns} AS ${query}`);
-  } else if (query !== null) {
-    if (existing !== null) await ctx.conn.run(`DROP ${existing === 'VIEW' ? 'VIEW' : 'TABLE'} ${rel}`);
-    await ctx.conn.run(`CREATE TABLE ${rel} AS ${query}`);
-  } else if (defs !== null) {
-    if (existing === 'VIEW') await ctx.conn.run(`DROP VIEW ${rel}`);
-    await ctx.conn.run(`${existing === 'VIEW' ? `CREATE TABLE ${rel}` : create} (${defs.columns.map((c) => columnSql(c, defs!.defaults)).join(', ')})`);
-  } else throw syntaxError('end of input', sql);
   const now = new Date();
   const info: TableInfo = {
     catalog: ref.catalog,
@@ -289,7 +281,34 @@ async function createRelation(
     lastAltered: now,
     ...(what === 'view' && asAt >= 0 ? { viewText: sql.slice(ctx.sig[asAt]!.start).trim() } : {}),
   };
-  ctx.registry.putTable(info);
+  if (what === 'view') {
+    if (query === null) throw syntaxError('end of input', sql);
+    await ctx.conn.run(`${create}${viewColumns} AS ${query}`);
+    await dropHidden(ctx.conn, ctx.versions.drop(ref));
+    ctx.registry.putTable(info);
+    ctx.markDirty();
+    return NO_COLUMNS;
+  }
+  if (query === null && defs === null) throw syntaxError('end of input', sql);
+  const replacing = existing === 'TABLE';
+  // Delta's operation names for table creation (DESCRIBE HISTORY, DELTA-HIST).
+  const spec: CommitSpec = {
+    operation: `${orReplace && replacing ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE'}${query !== null ? ' AS SELECT' : ''}`,
+    parameters: {
+      isManaged: 'true', description: comment ?? '', partitionBy: '[]',
+      properties: JSON.stringify(Object.fromEntries(properties)),
+    },
+  };
+  await schemaCommit(ctx, ref, spec, async () => {
+    if (query !== null) {
+      if (existing !== null) await ctx.conn.run(`DROP ${existing === 'VIEW' ? 'VIEW' : 'TABLE'} ${rel}`);
+      await ctx.conn.run(`CREATE TABLE ${rel} AS ${query}`);
+    } else {
+      if (existing === 'VIEW') await ctx.conn.run(`DROP VIEW ${rel}`);
+      await ctx.conn.run(`${existing === 'VIEW' ? `CREATE TABLE ${rel}` : create} (${defs!.columns.map((c) => columnSql(c, defs!.defaults)).join(', ')})`);
+    }
+    ctx.registry.putTable(info);
+  }, { fresh: !replacing, logInserts: query !== null });
   ctx.markDirty();
   return NO_COLUMNS;
 }
@@ -317,6 +336,7 @@ export async function dropStatement(ctx: StatementContext): Promise<EngineResult
     }
     await ctx.conn.run(`DROP ${kind} ${duckRelation(ref)}`);
     ctx.registry.dropTable(ref.catalog, ref.schema, ref.name);
+    await dropHidden(ctx.conn, ctx.versions.drop(ref));
   } else if (what === 'schema' || what === 'database' || what === 'namespace') {
     const catalog = parts.length > 1 ? parts[0]!.toLowerCase() : session.catalog;
     const schema = parts[parts.length - 1]!.toLowerCase();
@@ -326,6 +346,7 @@ export async function dropStatement(ctx: StatementContext): Promise<EngineResult
     }
     await ctx.conn.run(`DROP SCHEMA ${quoteDuckIdent(duckCatalogName(catalog))}.${quoteDuckIdent(schema)}${cascade ? ' CASCADE' : ''}`);
     ctx.registry.dropNamespace(catalog, schema);
+    await dropHidden(ctx.conn, ctx.versions.dropNamespace(catalog, schema));
   } else if (what === 'catalog') {
     const catalog = parts[0]!.toLowerCase();
     if (!(await catalogExists(ctx, catalog))) {
@@ -334,6 +355,7 @@ export async function dropStatement(ctx: StatementContext): Promise<EngineResult
     }
     await ctx.conn.run(`DETACH ${quoteDuckIdent(duckCatalogName(catalog))}`);
     ctx.registry.dropNamespace(catalog, null);
+    ctx.versions.dropNamespace(catalog, null); // its hidden tables went with the DETACH
   } else throw unsupported(`DROP ${what?.toUpperCase() ?? ''}`);
   ctx.markDirty();
   return NO_COLUMNS;
@@ -345,8 +367,12 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
   if (!isWord(sig[1], 'table', 'view')) throw unsupported(`ALTER ${sig[1]?.text ?? ''}`);
   const { parts, next } = readName(sig, 2, sql);
   const ref = tableRef(parts, session);
-  await requireRelation(ctx, ref);
+  const isTable = (await requireRelation(ctx, ref)) === 'TABLE';
   const rel = duckRelation(ref);
+  // Column changes are Delta commits that change the layout; property and comment changes are
+  // metadata-only commits (operation names as Delta writes them, DELTA-HIST).
+  const layoutCommit = (spec: CommitSpec, change: () => Promise<void>): Promise<void> => (isTable ? schemaCommit(ctx, ref, spec, change) : change());
+  let metadata: CommitSpec | null = null;
   const now = new Date();
   const info: TableInfo = ctx.registry.table(ref.catalog, ref.schema, ref.name) ?? {
     catalog: ref.catalog, schema: ref.schema, name: ref.name, kind: 'MANAGED', comment: null, properties: new Map(),
@@ -363,10 +389,10 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
     const defs = wrapped
       ? readColumnDefs(ctx, j, ref.name)
       : readColumnDefs({ ...ctx, sig: [...sig.slice(0, j), { kind: 'op', text: '(', value: '(', start: -1 }, ...sig.slice(j), { kind: 'op', text: ')', value: ')', start: -1 }] }, j, ref.name);
-    for (const c of defs.columns) {
-      await conn.run(`ALTER TABLE ${rel} ADD COLUMN ${columnSql({ ...c, nullable: true }, defs.defaults)}`);
-      declared.push(c);
-    }
+    await layoutCommit({ operation: 'ADD COLUMNS', parameters: { columns: JSON.stringify(defs.columns.map((c) => ({ column: { name: c.name } }))) } }, async () => {
+      for (const c of defs.columns) await conn.run(`ALTER TABLE ${rel} ADD COLUMN ${columnSql({ ...c, nullable: true }, defs.defaults)}`);
+    });
+    declared.push(...defs.columns);
   } else if (verb === 'add' && isWord(sig[j], 'constraint', 'primary')) {
     let name = `${ref.name}_pk`;
     if (isWord(sig[j], 'constraint')) {
@@ -382,15 +408,19 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
     j++;
     if (isWord(sig[j], 'if') && isWord(sig[j + 1], 'exists')) j += 2;
     const names = sig.slice(j).filter((t) => t.kind === 'word' || t.kind === 'qident').map((t) => t.value);
+    await layoutCommit({ operation: 'DROP COLUMNS', parameters: { columns: JSON.stringify(names) } }, async () => {
+      for (const n of names) await conn.run(`ALTER TABLE ${rel} DROP COLUMN ${quoteDuckIdent(n)}`);
+    });
     for (const n of names) {
-      await conn.run(`ALTER TABLE ${rel} DROP COLUMN ${quoteDuckIdent(n)}`);
       const k = declared.findIndex((c) => c.name.toLowerCase() === n.toLowerCase());
       if (k >= 0) declared.splice(k, 1);
     }
   } else if (verb === 'rename' && isWord(sig[j], 'column')) {
     const from = sig[j + 1]!.value;
     const to = sig[j + 3]!.value;
-    await conn.run(`ALTER TABLE ${rel} RENAME COLUMN ${quoteDuckIdent(from)} TO ${quoteDuckIdent(to)}`);
+    await layoutCommit({ operation: 'RENAME COLUMN', parameters: { oldColumnPath: from, newColumnPath: to } }, async () => {
+      await conn.run(`ALTER TABLE ${rel} RENAME COLUMN ${quoteDuckIdent(from)} TO ${quoteDuckIdent(to)}`);
+    });
     const k = declared.findIndex((c) => c.name.toLowerCase() === from.toLowerCase());
     if (k >= 0) declared[k] = { ...declared[k]!, name: to };
   } else if (verb === 'rename' && isWord(sig[j], 'to')) {
@@ -398,18 +428,24 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
     await conn.run(`ALTER TABLE ${rel} RENAME TO ${quoteDuckIdent(target.name)}`);
     ctx.registry.dropTable(ref.catalog, ref.schema, ref.name);
     ctx.registry.putTable({ ...info, name: target.name, columns: declared, lastAltered: now });
+    ctx.versions.rename(ref, target);
     ctx.markDirty();
     return NO_COLUMNS;
   } else if (verb === 'set' && isWord(sig[j], 'tblproperties')) {
-    for (const [k, v] of readProperties(sig, j + 1, sql).props) info.properties.set(k, v);
+    const props = readProperties(sig, j + 1, sql).props;
+    for (const [k, v] of props) info.properties.set(k, v);
+    metadata = { operation: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify(Object.fromEntries(props)) } };
   } else if (verb === 'unset' && isWord(sig[j], 'tblproperties')) {
     if (isWord(sig[j + 1], 'if')) j += 2;
-    for (const [k] of readProperties(sig, j + 1, sql).props) info.properties.delete(k);
+    const props = readProperties(sig, j + 1, sql).props;
+    for (const [k] of props) info.properties.delete(k);
+    metadata = { operation: 'UNSET TBLPROPERTIES', parameters: { properties: JSON.stringify(props.map(([k]) => k)), ifExists: 'false' } };
   } else if (verb === 'alter' || verb === 'change') {
     if (isWord(sig[j], 'column')) j++;
     const col = sig[j]!.value;
     const k = declared.findIndex((c) => c.name.toLowerCase() === col.toLowerCase());
     const rest = sig.slice(j + 1);
+    metadata = { operation: 'CHANGE COLUMN', parameters: { column: JSON.stringify({ name: col }) } };
     if (isWord(rest[0], 'comment') && rest[1]?.kind === 'string') {
       if (k >= 0) declared[k] = { ...declared[k]!, comment: rest[1].value };
       else {
@@ -423,7 +459,10 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
       if (k >= 0) declared[k] = { ...declared[k]!, nullable: !setNull };
     } else if (isWord(rest[0], 'type')) {
       const parsed = parseSparkType(rest, 1, sql);
-      await conn.run(`ALTER TABLE ${rel} ALTER COLUMN ${quoteDuckIdent(col)} TYPE ${duckTypeSql(parsed.type)}`);
+      metadata = null;
+      await layoutCommit({ operation: 'CHANGE COLUMN', parameters: { column: JSON.stringify({ name: col, type: duckTypeSql(parsed.type) }) } }, async () => {
+        await conn.run(`ALTER TABLE ${rel} ALTER COLUMN ${quoteDuckIdent(col)} TYPE ${duckTypeSql(parsed.type)}`);
+      });
       if (k >= 0) declared[k] = { ...declared[k]!, type: parsed.type };
     } else throw unsupported(`ALTER TABLE ... ALTER COLUMN ${rest[0]?.text ?? ''}`);
   } else if (verb === 'set' || verb === 'owner') {
@@ -432,6 +471,7 @@ export async function alterStatement(ctx: StatementContext): Promise<EngineResul
   info.columns = declared;
   info.lastAltered = now;
   ctx.registry.putTable(info);
+  if (metadata !== null && isTable) await metadataCommit(ctx, ref, metadata);
   ctx.markDirty();
   return NO_COLUMNS;
 }

@@ -4,8 +4,9 @@ import { duckCatalogName, META_DB } from './catalog-names.js';
 import { duckString } from './duck-literal.js';
 import { isOp, isWord, syntaxError, tokenize, type Token } from './sql-lexer.js';
 import { duckTypeSql, parseSparkType, quoteDuckIdent } from './spark-type-syntax.js';
-import { tableNotFound } from './sql-errors.js';
+import { tableNotFound, unsupported } from './sql-errors.js';
 import type { SparkType } from '../spark-type.js';
+import type { VersionPoint } from './version-reads.js';
 
 /** State shared by every translation in one statement. */
 export interface DialectContext {
@@ -17,6 +18,12 @@ export interface DialectContext {
   /** Index of the next `?` marker among the unnamed parameters. */
   positional: number;
   readonly catalogExists: (catalog: string) => boolean;
+  /** Parameters become literals instead of `$n`: writes reuse pieces of a statement in several queries. */
+  inlineParams?: boolean;
+  /** The relation text for a table name followed by `VERSION AS OF`, `TIMESTAMP AS OF` or `@v<n>`. */
+  readonly timeTravel?: (parts: readonly string[], point: VersionPoint) => string;
+  /** The relation text for `table_changes('t', start[, end])` in FROM. */
+  readonly tableChanges?: (table: string, start: VersionPoint, end: VersionPoint | undefined) => string;
 }
 
 /** information_schema relations the engine maintains, and the column naming their catalog. */
@@ -143,6 +150,7 @@ export function translateTokens(toks: readonly Token[], from: number, to: number
     if (p === undefined) throw unboundParameter(t.value === '' ? `_${ctx.positional}` : t.value);
     const type = parameterDuckType(p);
     if (p.value === null) return type === null ? 'NULL' : `CAST(NULL AS ${type})`;
+    if (ctx.inlineParams) return `CAST(${duckString(p.value)} AS ${type ?? 'VARCHAR'})`;
     ctx.values.push(p.value);
     return `CAST($${ctx.values.length} AS ${type ?? 'VARCHAR'})`;
   };
@@ -236,12 +244,55 @@ export function translateTokens(toks: readonly Token[], from: number, to: number
         return { text: informationSchemaRelation(catalog, values[infoAt + 1]!, values, end), end };
       }
     }
+    if (!isOp(prev, '.') && !isCall && ctx.timeTravel) {
+      const tt = temporalClause(end);
+      if (tt) {
+        const text = ctx.timeTravel(values, tt.point);
+        return { text: hasAliasAt(tt.end) ? text : `${text} AS ${quoteDuckIdent(values[values.length - 1]!)}`, end: tt.end };
+      }
+    }
     const rendered = parts.map((p, n) => {
       const tok = toks[p]!;
       if (n === 0 && parts.length >= 3 && !isCall) return quoteDuckIdent(duckCatalogName(tok.value));
       return tok.kind === 'qident' ? quoteDuckIdent(tok.value) : tok.text;
     });
     return { text: rendered.join('.'), end };
+  }
+
+  /** A table alias follows the relation ending before token `end`. */
+  function hasAliasAt(end: number): boolean {
+    const n = toks[nextSig(end)];
+    return isWord(n, 'as') || ((n?.kind === 'word' || n?.kind === 'qident') && !CLAUSE_WORDS.has(n.value.toLowerCase()));
+  }
+
+  /** A literal naming a point in a table's history: a version number or a timestamp string. */
+  function versionPoint(sig: readonly Token[], timestampOnly: boolean): VersionPoint {
+    const [a, b] = sig;
+    if (sig.length === 1 && a!.kind === 'number' && !timestampOnly && /^\d+$/.test(a!.text)) return { version: Number(a!.text) };
+    if (sig.length === 1 && a!.kind === 'string') return { timestamp: a!.value };
+    if (sig.length === 2 && isWord(a, 'timestamp', 'timestamp_ntz', 'date') && b!.kind === 'string') return { timestamp: b!.value };
+    throw unsupported(`time travel to ${sig.map((t) => t.text).join(' ')}`);
+  }
+
+  /** `[FOR] VERSION|TIMESTAMP AS OF x` or `@v<n>` after a table name ending before `end`. */
+  function temporalClause(end: number): { point: VersionPoint; end: number } | null {
+    let k = nextSig(end);
+    if (isOp(toks[k], '@')) {
+      const w = toks[k + 1];
+      if (w?.kind === 'word' && /^v\d+$/i.test(w.value)) return { point: { version: Number(w.value.slice(1)) }, end: k + 2 };
+      return null;
+    }
+    if (isWord(toks[k], 'for')) k = nextSig(k + 1);
+    const kind = toks[k];
+    if (!isWord(kind, 'version', 'timestamp', 'system_version', 'system_time')) return null;
+    const as = nextSig(k + 1);
+    const of = nextSig(as + 1);
+    if (!isWord(toks[as], 'as') || !isWord(toks[of], 'of')) return null;
+    const first = nextSig(of + 1);
+    let last = first;
+    if (isWord(toks[first], 'timestamp', 'timestamp_ntz', 'date') && toks[nextSig(first + 1)]?.kind === 'string') last = nextSig(first + 1);
+    const timestampOnly = isWord(kind, 'timestamp', 'system_time');
+    return { point: versionPoint(sigTokens(first, last + 1), timestampOnly), end: last + 1 };
   }
 
   function informationSchemaRelation(catalog: string, relation: string, written: string[], end: number): string {
@@ -311,6 +362,16 @@ export function translateTokens(toks: readonly Token[], from: number, to: number
           if (args.length !== 2) return null;
           const [e, s] = emitArgs(args);
           return { text: `date_diff('day', CAST(${s} AS DATE), CAST(${e} AS DATE))`, end };
+        }
+        case 'table_changes': {
+          if (!ctx.tableChanges || !(isWord(prev, 'from', 'join') || isOp(prev, ','))) return null;
+          const a = args.map(([x, y]) => sigTokens(x, y));
+          const name = a[0];
+          if (name?.length !== 1 || name[0]!.kind !== 'string' || a.length < 2 || a.length > 3) {
+            throw unsupported('table_changes with arguments other than a table name string and start/end literals');
+          }
+          const text = ctx.tableChanges(name[0]!.value, versionPoint(a[1]!, false), a[2] ? versionPoint(a[2], false) : undefined);
+          return { text: hasAliasAt(end) ? text : `${text} AS table_changes`, end };
         }
         case 'get_json_object':
           return { text: `json_extract_string(${emitArgs(args).join(', ')})`, end };

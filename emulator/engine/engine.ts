@@ -7,12 +7,17 @@ import { translateTokens, type DialectContext } from './dialect.js';
 import { SqlError, type EngineResult } from './engine-result.js';
 import { createMetadataTables, readCatalog, writeCatalog, type CatalogSnapshot } from './metadata-store.js';
 import * as rpc from './metadata-rpc.js';
-import { significant, isOp, isWord, syntaxError, tokenize, type Token } from './sql-lexer.js';
-import { cancelled, DIVIDE_BY_ZERO_MESSAGE, toSqlError } from './sql-errors.js';
+import { significant, isOp, isWord, syntaxError, tokenize } from './sql-lexer.js';
+import { cancelled, DIVIDE_BY_ZERO_MESSAGE, tableNotFound, toSqlError } from './sql-errors.js';
 import { quoteDuckIdent, storageShape } from './spark-type-syntax.js';
 import { sparkTypeFromDuck } from '../results/duck-to-spark.js';
-import { NO_COLUMNS, readName, resultColumns, tableRef, valuesResult, type StatementContext } from './statement-context.js';
+import { duckRelation, NO_COLUMNS, readName, resultColumns, tableRef, valuesResult, type StatementContext, type TableRef } from './statement-context.js';
 import { TableRegistry } from './table-registry.js';
+import { TableVersions, type TableHistory } from './table-versions.js';
+import { expireVersions, vacuumKeepFrom } from './delta-commits.js';
+import { deleteStatement, insertStatement, mergeStatement, truncateStatement, updateStatement } from './dml.js';
+import { resolveAsOf, resolveChangeRange, snapshotSql, tableChangesSql, type VersionPoint } from './version-reads.js';
+import { timeTravelView } from './delta-errors.js';
 import { sampleStatements } from '../sample/sample-data.js';
 
 /** The session namespace; USE CATALOG / USE SCHEMA mutate it. */
@@ -55,7 +60,7 @@ const MACROS = [
   'CREATE MACRO current_timezone() AS \'Etc/UTC\'',
 ];
 
-const NO_OPS = new Set(['set', 'reset', 'optimize', 'vacuum', 'analyze', 'refresh', 'msck', 'cache', 'uncache', 'clear', 'fsck', 'grant', 'revoke']);
+const NO_OPS = new Set(['set', 'reset', 'optimize', 'analyze', 'refresh', 'msck', 'cache', 'uncache', 'clear', 'fsck', 'grant', 'revoke']);
 
 /**
  * The emulator's SQL engine: Databricks SQL in, Databricks-shaped results out, DuckDB in
@@ -64,6 +69,7 @@ const NO_OPS = new Set(['set', 'reset', 'optimize', 'vacuum', 'analyze', 'refres
 export class Engine {
   readonly #instance: DuckDBInstance;
   readonly #registry = new TableRegistry();
+  readonly #versions = new TableVersions();
   readonly #startedAt = new Date();
   #snapshot: CatalogSnapshot | null = null;
   #dirty = true;
@@ -144,9 +150,11 @@ export class Engine {
       values: [],
       positional: 0,
       catalogExists: (c) => this.#snapshot?.catalogs.includes(c) ?? true,
+      timeTravel: (parts, point) => this.#timeTravel(tableRef(parts, session), point),
+      tableChanges: (table, start, end) => this.#tableChanges(tableRef(nameParts(table, sql), session), start, end),
     };
     const ctx: StatementContext = {
-      conn, sql, toks, sig, session, params, dialect, registry: this.#registry,
+      conn, sql, toks, sig, session, params, dialect, registry: this.#registry, versions: this.#versions,
       catalog: () => this.#catalog(),
       markDirty: () => {
         this.#dirty = true;
@@ -170,12 +178,21 @@ export class Engine {
       case 'comment':
         return commentStatement(ctx);
       case 'insert':
-        return this.#insert(ctx);
+        dialect.inlineParams = true;
+        return insertStatement(ctx);
       case 'update':
+        dialect.inlineParams = true;
+        return updateStatement(ctx);
       case 'delete':
-        return this.#dml(ctx, ['num_affected_rows']);
+        dialect.inlineParams = true;
+        return deleteStatement(ctx);
       case 'merge':
-        return this.#merge(ctx);
+        dialect.inlineParams = true;
+        return mergeStatement(ctx);
+      case 'truncate':
+        return truncateStatement(ctx);
+      case 'vacuum':
+        return this.#vacuum(ctx);
       default:
         if (NO_OPS.has(first) && sig[0]!.kind === 'word') return NO_COLUMNS;
         return this.#query(ctx);
@@ -232,92 +249,94 @@ export class Engine {
     });
   }
 
-  async #insert(ctx: StatementContext): Promise<EngineResult> {
-    const { sig, sql, conn } = ctx;
-    const overwrite = isWord(sig[1], 'overwrite');
-    let i = 2;
-    if (isWord(sig[i], 'table')) i++;
-    const name = readName(sig, i, sql);
+  /** The table's history, or the error Databricks gives for a view or a missing table. */
+  #history(ref: TableRef): TableHistory {
+    const h = this.#versions.get(ref);
+    if (h !== undefined) return h;
+    if (this.#registry.table(ref.catalog, ref.schema, ref.name)?.kind === 'VIEW') throw timeTravelView();
+    throw tableNotFound(ref.written);
+  }
+
+  #timeTravel(ref: TableRef, point: VersionPoint): string {
+    const h = this.#history(ref);
+    return snapshotSql(h, resolveAsOf(h, point, `${ref.catalog}.${ref.schema}.${ref.name}`), duckRelation(ref));
+  }
+
+  #tableChanges(ref: TableRef, start: VersionPoint, end: VersionPoint | undefined): string {
+    const h = this.#history(ref);
+    const range = resolveChangeRange(h, start, end, `${ref.catalog}.${ref.schema}.${ref.name}`);
+    return tableChangesSql(h, range.start, range.end);
+  }
+
+  /**
+   * VACUUM t [RETAIN n HOURS]: versions whose files a vacuum with that retention would delete
+   * become unreadable (default retention 168 hours; Databricks' safety check for short
+   * retentions is not modelled).
+   */
+  async #vacuum(ctx: StatementContext): Promise<EngineResult> {
+    const { sig, sql } = ctx;
+    if (sig.length < 2 || (sig[1]!.kind !== 'word' && sig[1]!.kind !== 'qident')) return NO_COLUMNS;
+    const name = readName(sig, 1, sql);
     const ref = tableRef(name.parts, ctx.session);
-    const rel = `${quoteDuckIdent(duckCatalogName(ref.catalog))}.${quoteDuckIdent(ref.schema)}.${quoteDuckIdent(ref.name)}`;
-    const rest = translateTokens(ctx.toks, ctx.toks.indexOf(sig[name.next - 1]!) + 1, ctx.toks.length, ctx.dialect);
-    const exists = await conn.run(
-      `SELECT 1 FROM duckdb_tables() WHERE database_name = $1 AND schema_name ILIKE $2 AND table_name ILIKE $3`,
-      [duckCatalogName(ref.catalog), ref.schema, ref.name],
-    );
-    if (exists.rowCount === 0) throw toSqlError(new Error(`Catalog Error: Table with name ${ref.name} does not exist!`), sql);
-    let count: bigint;
-    if (overwrite) {
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        await conn.run(`DELETE FROM ${rel}`);
-        count = await countOf(await conn.run(`INSERT INTO ${rel} ${rest}`, ctx.dialect.values));
-        await conn.run('COMMIT');
-      } catch (e) {
-        await conn.run('ROLLBACK');
-        throw e;
-      }
-    } else count = await countOf(await conn.run(`INSERT INTO ${rel} ${rest}`, ctx.dialect.values));
-    // INSERT reports num_affected_rows and num_inserted_rows (databricks-behaviour.md §4, JREC-EXEC).
-    return valuesResult(conn, [{ name: 'num_affected_rows', duck: 'BIGINT' }, { name: 'num_inserted_rows', duck: 'BIGINT' }], [[count, count]], 'arrow', count);
-  }
-
-  async #dml(ctx: StatementContext, names: readonly string[]): Promise<EngineResult> {
-    const duckSql = translateTokens(ctx.toks, 0, ctx.toks.length, ctx.dialect);
-    const count = await countOf(await ctx.conn.run(duckSql, ctx.dialect.values));
-    return valuesResult(ctx.conn, names.map((name) => ({ name, duck: 'BIGINT' })), [names.map(() => count)], 'arrow', count);
-  }
-
-  async #merge(ctx: StatementContext): Promise<EngineResult> {
-    // Spark's `UPDATE SET *` / `INSERT *` are DuckDB's by-name forms.
-    const toks: Token[] = [];
-    for (let i = 0; i < ctx.toks.length; i++) {
-      const t = ctx.toks[i]!;
-      const n = significant(ctx.toks.slice(i + 1, i + 4))[0];
-      const n2 = significant(ctx.toks.slice(i + 1, i + 6))[1];
-      if (isWord(t, 'update') && isWord(n, 'set') && isOp(n2, '*')) {
-        toks.push({ ...t, text: 'UPDATE SET *' });
-        i = ctx.toks.indexOf(n2!);
-      } else if (isWord(t, 'insert') && isOp(n, '*')) {
-        toks.push({ ...t, text: 'INSERT BY NAME' });
-        i = ctx.toks.indexOf(n!);
-      } else toks.push(t);
+    const h = this.#history(ref);
+    let hours = h.retentionHours;
+    const retain = sig.findIndex((t) => isWord(t, 'retain'));
+    if (retain >= 0 && sig[retain + 1]?.kind === 'number') hours = Number(sig[retain + 1]!.text);
+    if (!sig.some((t) => isWord(t, 'dry'))) {
+      await expireVersions(ctx.conn, this.#versions, ref, vacuumKeepFrom(h, hours, BigInt(Date.now()) * 1000n), false);
     }
-    const duckSql = translateTokens(toks, 0, toks.length, ctx.dialect);
-    const rows = await (await ctx.conn.run(`${duckSql} RETURNING merge_action`, ctx.dialect.values)).getRows();
-    const by = (a: string): bigint => BigInt(rows.filter((r) => r[0] === a).length);
-    const total = BigInt(rows.length);
-    // MERGE's four counts, in Delta's order (databricks-behaviour.md §4, DELTA-DML).
-    return valuesResult(
-      ctx.conn,
-      ['num_affected_rows', 'num_updated_rows', 'num_deleted_rows', 'num_inserted_rows'].map((name) => ({ name, duck: 'BIGINT' })),
-      [[total, by('UPDATE'), by('DELETE'), by('INSERT')]],
-      'arrow',
-      total,
-    );
+    return valuesResult(ctx.conn, [{ name: 'path', duck: 'VARCHAR' }], [[`dbfs:/user/hive/warehouse/${ref.schema}.db/${ref.name}`]], 'arrow');
   }
 
-  /** The catalog snapshot, re-read when DDL ran since the last read. */
+  /**
+   * Makes the versions of `table` (a `catalog.schema.table` name; shorter names resolve against
+   * hive_metastore.default) before `keepFromVersion` unavailable, for tests of expired history.
+   * By default this is a VACUUM: DESCRIBE HISTORY still lists them, but time travel and
+   * table_changes fail with DELTA_UNSUPPORTED_TIME_TRAVEL_BEYOND_DELETED_FILE_RETENTION_DURATION.
+   * With `dropLog` the transaction log is cleaned too: the versions leave DESCRIBE HISTORY and
+   * reads fail with DELTA_VERSION_NOT_FOUND. The latest version always stays readable.
+   */
+  async expireHistory(table: string, keepFromVersion: number, options: { readonly dropLog?: boolean } = {}): Promise<void> {
+    const ref = tableRef(nameParts(table, table), this.defaultSession());
+    this.#history(ref);
+    const conn = await this.#instance.connect();
+    try {
+      await expireVersions(conn, this.#versions, ref, keepFromVersion, options.dropLog ?? false);
+    } catch (e) {
+      throw toSqlError(e, '');
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /**
+   * The catalog snapshot, re-read when DDL ran since the last read. A caller arriving while a
+   * refresh is in flight waits for it: that refresh may be the one covering the caller's DDL.
+   */
   async #catalog(): Promise<CatalogSnapshot> {
-    while (this.#dirty || this.#snapshot === null) {
-      if (this.#sync === null) {
-        this.#dirty = false;
-        this.#sync = (async () => {
-          const conn = await this.#instance.connect();
-          try {
-            const snap = await readCatalog(conn, this.#registry);
-            await writeCatalog(conn, snap, this.#registry, this.#startedAt);
-            this.#snapshot = snap;
-            return snap;
-          } finally {
-            conn.closeSync();
-            this.#sync = null;
-          }
-        })();
+    for (;;) {
+      if (this.#sync !== null) {
+        await this.#sync;
+        continue;
       }
-      await this.#sync;
+      if (!this.#dirty && this.#snapshot !== null) return this.#snapshot;
+      this.#dirty = false;
+      this.#sync = (async () => {
+        const conn = await this.#instance.connect();
+        try {
+          const snap = await readCatalog(conn, this.#registry);
+          await writeCatalog(conn, snap, this.#registry, this.#startedAt);
+          this.#snapshot = snap;
+          return snap;
+        } catch (e) {
+          this.#dirty = true;
+          throw e;
+        } finally {
+          conn.closeSync();
+          this.#sync = null;
+        }
+      })();
     }
-    return this.#snapshot;
   }
 
   /** Runs a metadata query on its own connection after bringing the metadata tables up to date. */
@@ -370,8 +389,10 @@ export class Engine {
   }
 }
 
-async function countOf(result: { getRows(): Promise<unknown[][]>; columnNames(): string[] }): Promise<bigint> {
-  const rows = await result.getRows();
-  const v = rows[0]?.[0];
-  return typeof v === 'bigint' ? v : BigInt(Number(v ?? 0));
+/** The parts of a dotted table name written as a string (`table_changes('c.s.t', ...)`). */
+function nameParts(text: string, sql: string): string[] {
+  const sig = significant(tokenize(text));
+  const { parts, next } = readName(sig, 0, sql);
+  if (next !== sig.length) throw tableNotFound([text]);
+  return parts;
 }

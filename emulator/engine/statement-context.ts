@@ -10,6 +10,7 @@ import type { CatalogSnapshot } from './metadata-store.js';
 import { isOp, syntaxError, type Token } from './sql-lexer.js';
 import { quoteDuckIdent } from './spark-type-syntax.js';
 import type { TableRegistry } from './table-registry.js';
+import type { TableVersions } from './table-versions.js';
 
 /** Everything a statement handler needs. */
 export interface StatementContext {
@@ -23,6 +24,8 @@ export interface StatementContext {
   readonly params: readonly BoundParameter[];
   readonly dialect: DialectContext;
   readonly registry: TableRegistry;
+  /** Delta versions and change logs of every table. */
+  readonly versions: TableVersions;
   /** Current catalog contents (re-read when DDL ran since the last read). */
   catalog(): Promise<CatalogSnapshot>;
   markDirty(): void;

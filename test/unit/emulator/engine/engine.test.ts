@@ -308,4 +308,14 @@ describe('catalog metadata', () => {
       { TABLE_CAT: 'main', TABLE_SCHEM: 'sales', TABLE_NAME: 'orders', COLUMN_NAME: 'order_id', KEQ_SEQ: 1, PK_NAME: 'orders_pk' },
     ]);
   });
+
+  it('metadata RPCs arriving while a post-DDL catalog refresh is in flight see the DDL', async () => {
+    await run('CREATE TABLE main.default.race (id INT, gone INT)');
+    const columns = async (): Promise<unknown[]> =>
+      ((await (await engine.getColumns('main', 'default', 'race', null)).duck!.getRowObjectsJson())).map((r) => r['COLUMN_NAME']);
+    assert.deepEqual(await columns(), ['id', 'gone']);
+    await run('ALTER TABLE main.default.race DROP COLUMN gone');
+    const [, concurrent] = await Promise.all([engine.getTables('main', 'default', null, null), columns()]);
+    assert.deepEqual(concurrent, ['id']);
+  });
 });
