@@ -324,6 +324,12 @@ export function translateTokens(toks: readonly Token[], from: number, to: number
           const asAt = findTopLevelWord(after + 1, close, 'as');
           if (asAt < 0) return null;
           const ty = typeAt(asAt + 1);
+          const rest = emit(ty.end, close).trim();
+          if (w === 'cast' && ty.duck.toUpperCase() === 'VARCHAR' && rest === '') {
+            // Spark prints TIMESTAMP as text without a zone suffix (databricks-behaviour.md §5,
+            // SPARK-TOSTR); DuckDB adds one for TIMESTAMPTZ.
+            return { text: `__spark_string(${emit(after + 1, asAt).trim()})`, end };
+          }
           return { text: `${w.toUpperCase()}(${emit(after + 1, asAt).trim()} AS ${ty.duck}${emit(ty.end, close)})`, end };
         }
         case 'current_timestamp':

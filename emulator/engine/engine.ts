@@ -50,6 +50,8 @@ export interface EngineOptions {
 // connection's search path ends with.
 const MACROS = [
   `CREATE MACRO __spark_nz(x) AS CASE WHEN x = 0 THEN error('${DIVIDE_BY_ZERO_MESSAGE.replace(/'/g, "''")}') ELSE x END`,
+  // CAST(x AS STRING): DuckDB renders TIMESTAMPTZ with a '+00' suffix that Spark does not print.
+  "CREATE MACRO __spark_string(x) AS CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN regexp_replace(CAST(x AS VARCHAR), '[+-]00(:00)?$', '') ELSE CAST(x AS VARCHAR) END",
   'CREATE MACRO nvl(a, b) AS coalesce(a, b)',
   'CREATE MACRO nvl2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END',
   'CREATE MACRO try_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b END',
