@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { checkConnection } from '../check/check-connection.js';
 import { openWarehouse } from '../connection/open-warehouse.js';
+import { retryPolicy } from '../connection/retry-policy.js';
 import { airbyteStream } from '../discover/airbyte-stream.js';
 import { listSelectedSchemas, listTables } from '../discover/list-tables.js';
 import { configError, toErrorTrace } from '../errors/connector-error.js';
@@ -56,7 +57,9 @@ async function run(inputs: CommandInputs, writer: JsonLinesWriter, logger: Logge
       await writer.writeMessage(specMessage(connectorSpecification()));
       return 0;
     case 'check': {
-      const result = await checkConnection(inputs.config, () => openWarehouse(inputs.config, logger));
+      // A check answers a person waiting in the UI: retry a starting warehouse for two minutes at most.
+      const policy = retryPolicy(Math.min(inputs.config.retryMaxSeconds, 120), logger);
+      const result = await checkConnection(inputs.config, () => openWarehouse(inputs.config, logger, policy));
       await writer.writeMessage(
         result.ok ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', redactor.redact(result.message)),
       );
@@ -102,4 +105,7 @@ async function run(inputs: CommandInputs, writer: JsonLinesWriter, logger: Logge
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly once the output is flushed: after a cut response, node-fetch 2.7 (the driver's
+// HTTP client) leaves its body timer (the driver's socket timeout, 15 min) running, which would
+// keep a finished sync alive.
+process.exit(await main(process.argv.slice(2)));

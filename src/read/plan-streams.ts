@@ -47,7 +47,8 @@ export function planStream(
   const base = { stream, table, columns, ...(filter === undefined ? {} : { filter }) };
 
   if (configured.sync_mode === 'full_refresh') {
-    return { ok: true, plan: { ...base, syncMode: 'full_refresh' }, notices: [] };
+    const order = resumeOrder(table);
+    return { ok: true, plan: { ...base, syncMode: 'full_refresh', ...(order === undefined ? {} : { order }) }, notices: [] };
   }
   const cursorField = configured.cursor_field ?? configured.stream.default_cursor_field ?? [];
   if (cursorField.length === 0) {
@@ -79,4 +80,17 @@ export function planStream(
       },
     },
   };
+}
+
+/**
+ * The column a full refresh is ordered by so it can resume after a failed fetch: the first
+ * primary key column, when it cannot be NULL and binds as a typed parameter. Sorting by the
+ * leading key column alone is enough: rows sharing its value form one group, which a resume
+ * handles the way an incremental read handles equal cursor values.
+ */
+function resumeOrder(table: TableInfo): { column: string; type: string } | undefined {
+  const first = table.primaryKey[0];
+  const column = first === undefined ? undefined : table.columns.find((c) => c.name === first);
+  if (column === undefined || column.nullable || !isCursorType(column.type)) return undefined;
+  return { column: column.name, type: column.type };
 }

@@ -1,4 +1,5 @@
 import type { Warehouse } from '../client/warehouse.js';
+import { noRetries, withRetries, type RetryPolicy } from '../connection/retry-policy.js';
 import { bindCursorValue } from '../catalog/type-mapping.js';
 import type { Logger } from '../output/logger.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
@@ -15,8 +16,7 @@ import {
   type CheckpointPolicy,
 } from '../state/cursor-progress.js';
 import { cursorStreamState } from '../state/stream-state.js';
-import { decodeArrowChunk } from './arrow/decode-arrow-chunk.js';
-import { columnText, encodeRecordLines } from './arrow/encode-rows.js';
+import { copyRows } from './copy-rows.js';
 import { queryScalarText } from './scalar-text.js';
 import type { StreamPlan } from './stream-plan.js';
 
@@ -26,6 +26,8 @@ export interface ReadContext {
   readonly logger: Logger;
   readonly batchRows: number;
   readonly checkpoint: CheckpointPolicy;
+  /** Retries of a result that fails part way (default: none). */
+  readonly retry?: RetryPolicy;
   readonly signal?: AbortSignal;
   /** Called with each batch's record count and bytes, for progress displays. */
   readonly onRecords?: (stream: StreamDescriptor, records: number, bytes: number) => void;
@@ -40,6 +42,7 @@ export interface StreamResult {
 /**
  * Reads one stream and writes its RECORD, ESTIMATE and STATE messages. Throws on any failure;
  * the caller reports it. Records are encoded straight from the Arrow batches the warehouse sent.
+ * A result that fails part way is resumed (copy-rows.ts).
  */
 export async function readStream(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
   return plan.syncMode === 'incremental' ? readIncremental(plan, ctx) : readFullRefresh(plan, ctx);
@@ -48,7 +51,29 @@ export async function readStream(plan: StreamPlan, ctx: ReadContext): Promise<St
 async function readFullRefresh(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
   const scan: TableScan = { table: plan.table, ...(plan.filter === undefined ? {} : { filter: plan.filter }) };
   await emitEstimate(plan, scan, ctx);
-  const result = await copyRows(plan, renderSelect({ ...scan, columns: plan.columns }), ctx, undefined);
+  const order = plan.order;
+  const columns = order === undefined || plan.columns.includes(order.column) ? plan.columns : [...plan.columns, order.column];
+  const result = await copyRows(
+    {
+      stream: plan.stream,
+      columns: plan.columns,
+      ...(order === undefined ? {} : { order }),
+      query: (resumeAt) =>
+        renderSelect({
+          ...scan,
+          columns,
+          ...(order === undefined
+            ? {}
+            : {
+                orderBy: [order.column],
+                ...(resumeAt === undefined
+                  ? {}
+                  : { lowerBound: { column: order.column, value: bindCursorValue(order.type, resumeAt), inclusive: true } }),
+              }),
+        }),
+    },
+    ctx,
+  );
   // A full refresh has no position to keep; this STATE tells the destination the stream is whole
   // and carries the exact record count.
   await write(ctx.writer.writeMessage(streamStateMessage(plan.stream, {}, result.records)));
@@ -76,7 +101,9 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext): Promise<Stre
 
   // The upper bound is fixed before reading, so rows committed during the read wait for the next
   // sync instead of racing the ORDER BY (a row landing below the read position would be lost).
-  const max = await queryScalarText(ctx.warehouse, renderMaxCursor(lower, cursor.column), 'max_cursor', ctx.signal);
+  const max = await withRetries(ctx.retry ?? noRetries, 'finding the largest cursor value', () =>
+    queryScalarText(ctx.warehouse, renderMaxCursor(lower, cursor.column), 'max_cursor', ctx.signal),
+  );
   let progress = startProgress({ cursor: cursor.after?.value ?? null, inclusive: cursor.after?.inclusive ?? false }, now());
   if (max === undefined || max === null) {
     await emitEstimateRows(plan, 0, ctx);
@@ -89,65 +116,49 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext): Promise<Stre
   };
   await emitEstimate(plan, bounded, ctx);
   const queryColumns = plan.columns.includes(cursor.column) ? plan.columns : [...plan.columns, cursor.column];
-  const query = renderSelect({ ...bounded, columns: queryColumns, orderBy: [cursor.column] });
 
-  const result = await copyRows(plan, query, ctx, {
-    column: cursor.column,
-    observe: async (rowCount, cursorAt) => {
-      progress = observeBatch(progress, rowCount, (i) => {
-        const text = cursorAt(i);
-        // The query excludes NULL cursors (comparisons are never true for NULL).
-        if (text === null) throw new Error(`NULL cursor value in ${plan.stream.name}.${cursor.column} despite the bounds`);
-        return text;
-      });
-      if (checkpointDue(progress, ctx.checkpoint, now())) {
-        const taken = takeCheckpoint(progress, now());
-        progress = taken.progress;
-        await write(saveState(taken.checkpoint));
-      }
+  const result = await copyRows(
+    {
+      stream: plan.stream,
+      columns: plan.columns,
+      order: { column: cursor.column },
+      // A resumed read restarts at the cursor value it stopped in, inclusive; copy-rows skips
+      // that group's records already emitted.
+      query: (resumeAt) =>
+        renderSelect({
+          ...bounded,
+          ...(resumeAt === undefined
+            ? {}
+            : { lowerBound: { column: cursor.column, value: bindCursorValue(cursor.type, resumeAt), inclusive: true } }),
+          columns: queryColumns,
+          orderBy: [cursor.column],
+        }),
+      observe: async (rowCount, cursorAt) => {
+        progress = observeBatch(progress, rowCount, (i) => {
+          const text = cursorAt(i);
+          // The query excludes NULL cursors (comparisons are never true for NULL).
+          if (text === null) throw new Error(`NULL cursor value in ${plan.stream.name}.${cursor.column} despite the bounds`);
+          return text;
+        });
+        if (checkpointDue(progress, ctx.checkpoint, now())) {
+          const taken = takeCheckpoint(progress, now());
+          progress = taken.progress;
+          await write(saveState(taken.checkpoint));
+        }
+      },
     },
-  });
+    ctx,
+  );
   await write(saveState(finishProgress(progress, now()).checkpoint));
   return result;
-}
-
-interface CursorObserver {
-  readonly column: string;
-  observe(rowCount: number, cursorAt: (row: number) => string | null): Promise<void>;
-}
-
-/** Streams a query's rows out as RECORD messages, batch by batch, with backpressure. */
-async function copyRows(
-  plan: StreamPlan,
-  query: { readonly sql: string; readonly parameters: Parameters<Warehouse['queryArrow']>[1] },
-  ctx: ReadContext,
-  cursor: CursorObserver | undefined,
-): Promise<StreamResult> {
-  const head =
-    `{"type":"RECORD","record":{` +
-    (plan.stream.namespace === undefined ? '' : `"namespace":${JSON.stringify(plan.stream.namespace)},`) +
-    `"stream":${JSON.stringify(plan.stream.name)},"emitted_at":`;
-  let records = 0;
-  let bytes = 0;
-  const options = { batchRows: ctx.batchRows, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
-  for await (const chunk of ctx.warehouse.queryArrow(query.sql, query.parameters, options)) {
-    for (const batch of decodeArrowChunk(chunk)) {
-      if (batch.length === 0) continue;
-      const lines = encodeRecordLines(batch, plan.columns, `${head}${Date.now()},"data":`, '}}\n');
-      await write(ctx.writer.writeEncodedLines(lines));
-      records += batch.length;
-      bytes += lines.length;
-      ctx.onRecords?.(plan.stream, batch.length, lines.length);
-      if (cursor !== undefined) await cursor.observe(batch.length, columnText(batch, cursor.column));
-    }
-  }
-  return { records, bytes };
 }
 
 /** ESTIMATE from a COUNT(*) over the same bounds (Delta answers it from file statistics). */
 async function emitEstimate(plan: StreamPlan, scan: TableScan, ctx: ReadContext): Promise<void> {
   try {
-    const text = await queryScalarText(ctx.warehouse, renderCount(scan), 'row_count', ctx.signal);
+    const text = await withRetries(ctx.retry ?? noRetries, 'counting rows', () =>
+      queryScalarText(ctx.warehouse, renderCount(scan), 'row_count', ctx.signal),
+    );
     if (text !== undefined && text !== null) await emitEstimateRows(plan, Number(text), ctx);
   } catch (err) {
     // An estimate only feeds the progress bar; a failure here must not fail the sync.

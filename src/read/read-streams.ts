@@ -1,4 +1,5 @@
 import type { Warehouse } from '../client/warehouse.js';
+import { retryPolicy, type RetryPolicy } from '../connection/retry-policy.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { listTables } from '../discover/list-tables.js';
 import type { TableInfo } from '../discover/table-info.js';
@@ -21,6 +22,8 @@ export interface ReadStreamsOptions {
   readonly logger: Logger;
   readonly redact: (text: string) => string;
   readonly onRecords?: ReadContext['onRecords'];
+  /** Retries of results that fail part way; default: `retry_max_seconds`, logged as WARN. */
+  readonly retry?: RetryPolicy;
 }
 
 export interface ReadSummary {
@@ -38,6 +41,7 @@ export interface ReadSummary {
 export async function readStreams(options: ReadStreamsOptions): Promise<ReadSummary> {
   const { config, catalog, writer, logger } = options;
   const authType = config.credentials.type;
+  const retry = options.retry ?? retryPolicy(config.retryMaxSeconds, logger);
   const tables = await liveTables(options);
   const failed: StreamDescriptor[] = [];
   let records = 0;
@@ -72,6 +76,7 @@ export async function readStreams(options: ReadStreamsOptions): Promise<ReadSumm
         logger,
         batchRows: config.batchSize,
         checkpoint: { records: config.checkpointIntervalRecords, seconds: config.checkpointIntervalSeconds },
+        retry,
         ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
       });
       records += result.records;
