@@ -19,6 +19,9 @@ export function driverOptions(emulator: RunningEmulator, extra: Record<string, u
     token: emulator.token,
     customCaCert: Buffer.from(emulator.caCertPem),
     telemetryEnabled: false,
+    // After a cut response the driver's HTTP client (node-fetch 2.7) keeps its body timer, the
+    // socket timeout (15 min by default), alive, which would hold the test process open.
+    socketTimeout: 30_000,
     ...extra,
   } as Parameters<DBSQLClient['connect']>[0];
 }
