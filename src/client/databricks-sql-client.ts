@@ -7,7 +7,7 @@
  */
 import { DBSQLClient, DBSQLParameter } from '@databricks/sql';
 import type { ArrowChunk, ExactRow, MetadataRow, QueryOptions, QueryParameters, Warehouse } from './warehouse.js';
-import { rawArrowSource, rawColumnSource, resultMetadata } from './driver-internals.js';
+import { rawArrowSource, rawColumnSource, resultMetadata, shareTlsContext } from './driver-internals.js';
 import { columnRowSetToArrow } from './column-rowset-to-arrow.js';
 import type { ThriftColumnDesc } from './column-rowset-to-arrow.js';
 import { decodeArrowChunk } from '../read/arrow/decode-arrow-chunk.js';
@@ -34,10 +34,21 @@ export interface WarehouseConnectOptions {
   readonly userAgentEntry?: string;
   /** Receives the driver's log lines; without it they are dropped (the driver would log to stdout). */
   readonly logger?: (level: LogLevel, message: string) => void;
+  /**
+   * CloudFetch files downloaded ahead of the reader; default 3. Each is held whole in memory until
+   * read (a Databricks file holds up to ~20 MB of LZ4 Arrow), so this bounds the read's memory.
+   */
+  readonly cloudFetchDownloads?: number;
 }
 
 /** Rows per FetchResults round trip when the caller does not say (the driver's default). */
 export const DEFAULT_BATCH_ROWS = 100_000;
+
+/**
+ * CloudFetch files in flight at once. The driver's default of 10 holds up to 10 files in memory;
+ * three keep the reader fed (one being encoded, two arriving) at a third of the memory.
+ */
+export const DEFAULT_CLOUD_FETCH_DOWNLOADS = 3;
 
 type Session = Awaited<ReturnType<DBSQLClient['openSession']>>;
 type Operation = Awaited<ReturnType<Session['executeStatement']>>;
@@ -68,6 +79,10 @@ export async function connectWarehouse(options: WarehouseConnectOptions): Promis
     telemetryEnabled: false,
     preserveBigNumericPrecision: true,
   });
+  client.getConfig().cloudFetchConcurrentDownloads = options.cloudFetchDownloads ?? DEFAULT_CLOUD_FETCH_DOWNLOADS;
+  if (options.caCertPem !== undefined) {
+    shareTlsContext(await (await client.getConnectionProvider()).getAgent());
+  }
   let session: Session;
   try {
     session = await client.openSession();

@@ -6,6 +6,7 @@
  * dist/result/*.js of that version; a test asserts they are present, so a driver upgrade that
  * moves them fails loudly instead of silently.
  */
+import { createSecureContext } from 'node:tls';
 
 export class UnsupportedDriverInternalsError extends Error {
   override readonly name = 'UnsupportedDriverInternalsError';
@@ -121,4 +122,23 @@ export async function rawColumnSource(operation: unknown): Promise<RawColumnSour
       return columns as unknown[];
     },
   };
+}
+
+/**
+ * Builds the TLS context of the driver's https agent once. With `customCaCert` the driver gives
+ * its agent a `ca` list (the system roots plus that CA), and Node then builds a secure context
+ * from ~150 certificates for every new socket and joins them into the agent's pool key on every
+ * request (https.Agent.getName): measured at 0.5 CPU s per million rows read through CloudFetch.
+ * A prebuilt `secureContext` trusts exactly the same roots. Returns false when the agent does not
+ * have that shape (nothing changed).
+ */
+export function shareTlsContext(agent: unknown): boolean {
+  if (!isObject(agent) || !isObject(agent['options'])) return false;
+  const options = agent['options'];
+  // Client certificates (mTLS) would have to move into the context too; leave those agents alone.
+  if (!Array.isArray(options['ca']) || options['cert'] !== undefined || options['key'] !== undefined) return false;
+  if (options['secureContext'] !== undefined) return false;
+  options['secureContext'] = createSecureContext({ ca: options['ca'] as (string | Buffer)[] });
+  delete options['ca'];
+  return true;
 }

@@ -2,8 +2,9 @@ import type { ExactRow, ExactValue } from '../../client/warehouse.js';
 import { UnsupportedArrowError } from './arrow-schema.js';
 import { columnCodec } from './column-codec.js';
 import type { ColumnData, DecodedBatch } from './decode-arrow-chunk.js';
-import { createSink, valueWriter, writeBytes } from './row-writer.js';
-import type { ByteSink } from './row-writer.js';
+import { createSink } from './byte-sink.js';
+import type { ByteSink } from './byte-sink.js';
+import { writeRows } from './row-writer.js';
 
 function column(batch: DecodedBatch, name: string): ColumnData {
   const found = batch.columns.find((c) => c.field.name === name);
@@ -11,59 +12,71 @@ function column(batch: DecodedBatch, name: string): ColumnData {
   return found;
 }
 
-/**
- * Appends, for every row, `prefix` + the row's `{"name":value,...}` JSON + `suffix` to the
- * sink, with the given columns in the given order; records where each row ends when asked.
- */
-function writeRows(
+/** A range of a batch's rows: `start` inclusive, `end` exclusive. */
+export interface RowRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Writes the rows of a batch with the given columns in the given order (see `writeRows`). */
+function writeBatch(
   batch: DecodedBatch,
   columnNames: readonly string[],
+  range: RowRange,
   sink: ByteSink,
   prefix: string,
   suffix: string,
   ends: Int32Array | null,
 ): void {
-  // The bytes before each value (prefix and key) and after the last one, pre-encoded.
-  const writers = columnNames.map((name, k) =>
-    valueWriter(column(batch, name), sink, Buffer.from((k === 0 ? prefix + '{' : ',') + JSON.stringify(name) + ':')),
-  );
-  const after = Buffer.from(columnNames.length === 0 ? prefix + '{}' + suffix : '}' + suffix);
-  const count = writers.length;
-  for (let i = 0; i < batch.length; i++) {
-    for (let k = 0; k < count; k++) writers[k]!(i);
-    writeBytes(sink, after);
-    if (ends !== null) ends[i] = sink.pos;
-  }
+  const columns = columnNames.map((name) => column(batch, name));
+  writeRows(columns, columnNames.map((name) => JSON.stringify(name)), range.start, range.end, sink, prefix, suffix, ends);
 }
 
-function initialCapacity(batch: DecodedBatch, columnNames: readonly string[], extra: number): number {
+/** Bytes the rows will most likely take: exact for strings, generous for the rest. */
+function initialCapacity(batch: DecodedBatch, columnNames: readonly string[], range: RowRange, extra: number): number {
+  const rows = range.end - range.start;
   let perRow = extra + 2;
   let variable = 0;
   for (const name of columnNames) {
     const c = column(batch, name);
     perRow += name.length + 24;
-    if (c.field.type.kind === 'utf8' && c.values !== null) variable += c.values.length + 2 * c.length;
+    if (c.field.type.kind === 'utf8' && c.offsets !== null) variable += c.offsets[range.end]! - c.offsets[range.start]!;
   }
-  return batch.length * perRow + variable;
+  return rows * perRow + variable;
+}
+
+function checkRange(batch: DecodedBatch, range: RowRange): void {
+  if (!(Number.isInteger(range.start) && Number.isInteger(range.end) && 0 <= range.start && range.start <= range.end && range.end <= batch.length)) {
+    throw new RangeError(`rows ${range.start}..${range.end} are not within the batch's ${batch.length} rows`);
+  }
 }
 
 /**
- * The rows of a batch as newline-free JSON lines in one buffer: for every row `prefix`, the
- * row's `{"name":value,...}` object with the given columns in the given order, then `suffix`
- * (e.g. the rest of an Airbyte RECORD message and `\n`). The fastest way to emit records:
- * values are written as UTF-8 bytes straight from the Arrow buffers.
+ * The rows of a batch as JSON lines in one buffer: for every row `prefix`, the row's
+ * `{"name":value,...}` object with the given columns in the given order, then `suffix` (e.g. the
+ * rest of an Airbyte RECORD message and `\n`). The fastest way to emit records: values are
+ * written as UTF-8 bytes straight from the Arrow buffers. `rows` limits it to a range of the
+ * batch, so a large batch can go out in slices of a few MB instead of one buffer of its size.
  */
-export function encodeRecordLines(batch: DecodedBatch, columnNames: readonly string[], prefix = '', suffix = '\n'): Buffer {
-  const sink = createSink(initialCapacity(batch, columnNames, Buffer.byteLength(prefix) + Buffer.byteLength(suffix)));
-  writeRows(batch, columnNames, sink, prefix, suffix, null);
+export function encodeRecordLines(
+  batch: DecodedBatch,
+  columnNames: readonly string[],
+  prefix = '',
+  suffix = '\n',
+  rows: RowRange = { start: 0, end: batch.length },
+): Buffer {
+  checkRange(batch, rows);
+  const sink = createSink(initialCapacity(batch, columnNames, rows, Buffer.byteLength(prefix) + Buffer.byteLength(suffix)));
+  writeBatch(batch, columnNames, rows, sink, prefix, suffix, null);
   return sink.buf.subarray(0, sink.pos);
 }
 
 /** The `{"name":value,...}` JSON text of every row of a batch, with the given columns in the given order. */
 export function encodeRows(batch: DecodedBatch, columnNames: readonly string[]): string[] {
-  const sink = createSink(initialCapacity(batch, columnNames, 0));
+  const all = { start: 0, end: batch.length };
+  const sink = createSink(initialCapacity(batch, columnNames, all, 0));
   const ends = new Int32Array(batch.length);
-  writeRows(batch, columnNames, sink, '', '', ends);
+  writeBatch(batch, columnNames, all, sink, '', '', ends);
   const rows = new Array<string>(batch.length);
   let start = 0;
   for (let i = 0; i < batch.length; i++) {

@@ -1,341 +1,380 @@
 import { isUtf8 } from 'node:buffer';
+import type { ByteSink } from './byte-sink.js';
+import { ensure, viewOf, writeText } from './byte-sink.js';
+import { MAX_NUMBER_BYTES, writeAscii, writeDouble, writeInt, writeScaled } from './byte-digits.js';
 import { columnCodec, view } from './column-codec.js';
 import type { ColumnData } from './decode-arrow-chunk.js';
-import { doubleJson, floatJson } from './format-number.js';
-import { civilDate, MICROS_PER_DAY } from './format-temporal.js';
+import { writeDate, writeMicros } from './byte-temporal.js';
 
-/**
- * Growing byte buffer the row writers append UTF-8 JSON to. Writing bytes straight from the
- * Arrow buffers avoids one JS string per value and the cost of concatenating them into rows.
+/*
+ * The record encoder's inner loop. Every column gets a plan of one shape (a kind and typed views
+ * of its buffers), and one loop switches on the kind: the value writers are monomorphic calls
+ * V8 inlines, where a function per column (one indirect call per value) cost about twice as much.
+ * Kinds without a fast path go through the column's codec as text.
  */
-export interface ByteSink {
-  buf: Buffer;
-  pos: number;
-}
 
-export function createSink(capacity: number): ByteSink {
-  return { buf: Buffer.allocUnsafe(Math.max(1024, capacity)), pos: 0 };
-}
+const GENERIC = 0;
+const NULL_TYPE = 1;
+const BOOL = 2;
+const INT32 = 3;
+const INT64 = 4;
+const FLOAT64 = 5;
+const DECIMAL = 6;
+const DATE_DAYS = 7;
+const TIMESTAMP_MICROS = 8;
+const STRING = 9;
 
-export function ensure(sink: ByteSink, extra: number): void {
-  if (sink.pos + extra <= sink.buf.length) return;
-  const grown = Buffer.allocUnsafe(Math.max(sink.buf.length * 2, sink.pos + extra));
-  sink.buf.copy(grown, 0, 0, sink.pos);
-  sink.buf = grown;
-}
-
-/** Appends a string that may hold any character. */
-export function writeText(sink: ByteSink, text: string): void {
-  ensure(sink, text.length * 3);
-  sink.pos += sink.buf.write(text, sink.pos, 'utf8');
-}
-
-/** Appends a string known to be ASCII (digits, dates, base64...). */
-function writeAscii(sink: ByteSink, text: string): void {
-  const n = text.length;
-  ensure(sink, n);
-  const buf = sink.buf;
-  let pos = sink.pos;
-  for (let k = 0; k < n; k++) buf[pos++] = text.charCodeAt(k);
-  sink.pos = pos;
-}
-
-export function writeBytes(sink: ByteSink, bytes: Uint8Array): void {
-  const n = bytes.length;
-  ensure(sink, n);
-  const buf = sink.buf;
-  // A native copy wins over the loop from a few dozen bytes on.
-  if (n > 32) {
-    buf.set(bytes, sink.pos);
-    sink.pos += n;
-    return;
+/** Bytes a value of each kind needs at most on its fast path (strings are checked per value). */
+function maxBytes(plan: ColumnPlan): number {
+  switch (plan.kind) {
+    case NULL_TYPE:
+    case BOOL:
+      return 5;
+    case INT32:
+      return 11;
+    case INT64:
+      return 21;
+    case FLOAT64:
+      return MAX_NUMBER_BYTES;
+    case DECIMAL:
+      // Sign, 16 digits below 2^53, point, leading zero and the scale's digits.
+      return 20 + Math.abs(plan.scale);
+    case DATE_DAYS:
+      return 24;
+    case TIMESTAMP_MICROS:
+      return 40;
+    default:
+      return 0;
   }
-  let pos = sink.pos;
-  for (let k = 0; k < n; k++) buf[pos++] = bytes[k]!;
-  sink.pos = pos;
 }
 
-const NULL = Buffer.from('null');
-const TRUE = Buffer.from('true');
-const FALSE = Buffer.from('false');
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_INTS = new Int32Array(0);
+const EMPTY_WORDS = new Uint32Array(0);
+const EMPTY_DOUBLES = new Float64Array(0);
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 
-function digitCount(v: number): number {
-  let n = 1;
-  while (v >= 10_000) {
-    v = Math.floor(v / 10_000);
-    n += 4;
-  }
-  return v >= 1000 ? n + 3 : v >= 100 ? n + 2 : v >= 10 ? n + 1 : n;
+function wordsOf(bytes: Uint8Array): Int32Array {
+  const words = new Int32Array(bytes.length >> 2);
+  const view = viewOf(bytes);
+  for (let w = 0; w < words.length; w++) words[w] = view.getInt32(4 * w, true);
+  return words;
 }
 
-/**
- * Appends a safe integer's digits, with a decimal point `scale` digits from the right
- * (at least one digit before it). Integer arithmetic on doubles is exact below 2^53.
- */
-function writeScaled(sink: ByteSink, value: number, scale: number): void {
-  let v = value;
-  ensure(sink, 18 + scale);
-  const buf = sink.buf;
-  if (v < 0) {
-    buf[sink.pos++] = 45; // '-'
-    v = -v;
-  }
-  const digits = Math.max(digitCount(v), scale + 1);
-  const end = sink.pos + digits + (scale > 0 ? 1 : 0);
-  let pos = end;
-  for (let k = 0; k < scale; k++) {
-    const q = Math.floor(v / 10);
-    buf[--pos] = 48 + (v - q * 10);
-    v = q;
-  }
-  if (scale > 0) buf[--pos] = 46; // '.'
-  while (pos > sink.pos) {
-    const q = v < 2147483648 ? (v / 10) | 0 : Math.floor(v / 10);
-    buf[--pos] = 48 + (v - q * 10);
-    v = q;
-  }
-  sink.pos = end;
+interface ColumnPlan {
+  kind: number;
+  /** Validity bitmap, null when the column has no nulls. */
+  validity: Uint8Array | null;
+  /** `"name":` (after a `,` or `{`). */
+  key: Uint8Array;
+  /** The key followed by `null`. */
+  keyNull: Uint8Array;
+  /** The key's bytes as little-endian 32-bit words (the last partial word left out). */
+  keyWords: Int32Array;
+  keyNullWords: Int32Array;
+  ints: Int32Array;
+  words: Uint32Array;
+  doubles: Float64Array;
+  bytes: Uint8Array;
+  /** A view of `bytes` (strings), for 4-byte loads. */
+  bytesView: DataView;
+  offsets: Int32Array;
+  /** Decimal: 32-bit words per value. */
+  stride: number;
+  /** Decimal scale. */
+  scale: number;
+  /** Timestamps: a UTC instant (`Z`); strings: no byte needs escaping. */
+  flag: boolean;
+  /** The value as JSON text, for kinds and values without a fast path. */
+  json: (row: number) => string;
 }
 
-const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
-
-/**
- * Appends a double as JS prints it (shortest round trip). Values with up to 6 decimals are
- * written from integer arithmetic: when 10^-s exceeds the value's ulp (|m| < 2^52) exactly one
- * number with s decimals rounds to the value, so without trailing zeros it is the shortest
- * form, the one JS prints (fixed notation, as 1e-6 <= |value| < 2^52).
- */
-export function writeDouble(sink: ByteSink, value: number): void {
-  if (value !== 0) {
-    for (let s = 0; s < POWERS_OF_TEN.length; s++) {
-      let m = value * POWERS_OF_TEN[s]!;
-      if (m > 4503599627370496 || m < -4503599627370496) break;
-      if (Number.isInteger(m) && m / POWERS_OF_TEN[s]! === value) {
-        // The product can round to an integer one power too late (4942.36 * 100 is not
-        // integral, * 1000 is): the same decimal with its trailing zeros dropped.
-        let scale = s;
-        while (scale > 0 && m % 10 === 0) {
-          m /= 10;
-          scale--;
-        }
-        writeScaled(sink, m, scale);
-        return;
-      }
-    }
-  }
-  writeAscii(sink, doubleJson(value));
-}
-
-function writeTwo(buf: Buffer, pos: number, v: number): void {
-  const tens = (v / 10) | 0;
-  buf[pos] = 48 + tens;
-  buf[pos + 1] = 48 + v - tens * 10;
-}
-
-/** Appends the quoted ISO text of a timestamp given as safe-integer microseconds. */
-function writeMicros(sink: ByteSink, micros: number, zone: boolean): boolean {
-  let days = Math.floor(micros / MICROS_PER_DAY);
-  let rest = micros - days * MICROS_PER_DAY;
-  if (rest < 0) {
-    days--;
-    rest += MICROS_PER_DAY;
-  } else if (rest >= MICROS_PER_DAY) {
-    days++;
-    rest -= MICROS_PER_DAY;
-  }
-  const date = civilDate(days);
-  if (date.bc) return false;
-  writeAscii(sink, date.text);
-  ensure(sink, 20);
-  const buf = sink.buf;
-  const pos = sink.pos;
-  const seconds = Math.floor(rest / 1_000_000);
-  let fraction = rest - seconds * 1_000_000;
-  const hours = (seconds / 3600) | 0;
-  const minutes = ((seconds - hours * 3600) / 60) | 0;
-  buf[pos] = 84; // 'T'
-  writeTwo(buf, pos + 1, hours);
-  buf[pos + 3] = 58;
-  writeTwo(buf, pos + 4, minutes);
-  buf[pos + 6] = 58;
-  writeTwo(buf, pos + 7, seconds - hours * 3600 - minutes * 60);
-  buf[pos + 9] = 46;
-  for (let k = 15; k >= 10; k--) {
-    const q = (fraction / 10) | 0;
-    buf[pos + k] = 48 + fraction - q * 10;
-    fraction = q;
-  }
-  let end = pos + 16;
-  if (zone) buf[end++] = 90; // 'Z'
-  buf[end++] = 34;
-  sink.pos = end;
-  return true;
-}
-
-/** A function appending one row's value of a column (JSON, `null` for SQL NULL) to the sink. */
-export type ValueWriter = (row: number) => void;
-
-/**
- * Builds the writer of a top-level column: it appends `before` (the object key and what
- * precedes it) and the value. The hot types write bytes directly.
- */
-export function valueWriter(column: ColumnData, sink: ByteSink, before: Uint8Array): ValueWriter {
-  const validity = column.validity;
+function planColumn(column: ColumnData, key: Uint8Array, start: number, end: number): ColumnPlan {
+  const keyNull = Buffer.concat([key, Buffer.from('null')]);
+  const plan: ColumnPlan = {
+    kind: GENERIC,
+    validity: column.validity,
+    key,
+    keyNull,
+    keyWords: wordsOf(key),
+    keyNullWords: wordsOf(keyNull),
+    ints: EMPTY_INTS,
+    words: EMPTY_WORDS,
+    doubles: EMPTY_DOUBLES,
+    bytes: EMPTY_BYTES,
+    bytesView: EMPTY_VIEW,
+    offsets: EMPTY_INTS,
+    stride: 0,
+    scale: 0,
+    flag: false,
+    json: (row) => columnCodec(column).json(row),
+  };
   const type = column.field.type;
-  const withNull = Buffer.concat([before, NULL]);
-  const writeNull = (): void => writeBytes(sink, withNull);
-  const nullable = (write: ValueWriter): ValueWriter =>
-    validity === null
-      ? (i) => {
-          writeBytes(sink, before);
-          write(i);
-        }
-      : (i) => {
-          if (((validity[i >> 3]! >> (i & 7)) & 1) === 0) writeNull();
-          else {
-            writeBytes(sink, before);
-            write(i);
-          }
-        };
   const values = column.values;
   switch (type.kind) {
     case 'null':
-      return writeNull;
-    case 'bool': {
-      const bits = values!;
-      return nullable((i) => writeBytes(sink, ((bits[i >> 3]! >> (i & 7)) & 1) === 1 ? TRUE : FALSE));
-    }
-    case 'int': {
-      if (type.bitWidth === 64 && type.signed) {
-        const halves = view(Int32Array, values!, column.length * 2);
-        const codec = columnCodec(column);
-        return nullable((i) => {
-          const high = halves[2 * i + 1]!;
-          if (high >= -0x200000 && high < 0x200000) writeScaled(sink, high * 4294967296 + (halves[2 * i]! >>> 0), 0);
-          else writeAscii(sink, codec.json(i));
-        });
-      }
-      if (type.bitWidth === 32 && type.signed) {
-        const ints = view(Int32Array, values!, column.length);
-        return nullable((i) => writeScaled(sink, ints[i]!, 0));
+      plan.kind = NULL_TYPE;
+      break;
+    case 'bool':
+      plan.kind = BOOL;
+      plan.bytes = values!;
+      break;
+    case 'int':
+      if (type.signed && type.bitWidth === 64) {
+        plan.kind = INT64;
+        plan.ints = view(Int32Array, values!, column.length * 2);
+      } else if (type.signed && type.bitWidth === 32) {
+        plan.kind = INT32;
+        plan.ints = view(Int32Array, values!, column.length);
       }
       break;
-    }
-    case 'float': {
+    case 'float':
       if (type.bitWidth === 64) {
-        const doubles = view(Float64Array, values!, column.length);
-        return nullable((i) => writeDouble(sink, doubles[i]!));
-      }
-      if (type.bitWidth === 32) {
-        const floats = view(Float32Array, values!, column.length);
-        return nullable((i) => writeAscii(sink, floatJson(floats[i]!)));
+        plan.kind = FLOAT64;
+        plan.doubles = view(Float64Array, values!, column.length);
       }
       break;
-    }
-    case 'decimal': {
-      const words = view(Uint32Array, values!, column.length * (type.bitWidth / 32));
-      const stride = type.bitWidth / 32;
-      const scale = type.scale;
-      const codec = columnCodec(column);
-      return nullable((i) => {
-        const at = i * stride;
-        const w1 = words[at + 1]!;
-        let high = 0;
-        for (let k = 2; k < stride; k++) high |= words[at + k]! ^ (w1 & 0x80000000 ? 0xffffffff : 0);
-        // Values within ±2^53 take the double fast path; the rest go through BigInt.
-        if (high === 0 && scale >= 0 && (w1 < 0x200000 || w1 >= 0xffe00000)) {
-          const signed = (w1 | 0) * 4294967296 + words[at]!;
-          writeScaled(sink, signed, scale);
-        } else writeAscii(sink, codec.json(i));
-      });
-    }
-    case 'date': {
+    case 'decimal':
+      plan.kind = DECIMAL;
+      plan.stride = type.bitWidth / 32;
+      plan.scale = type.scale;
+      plan.words = view(Uint32Array, values!, column.length * plan.stride);
+      break;
+    case 'date':
       if (type.unit === 'day') {
-        const days = view(Int32Array, values!, column.length);
-        return nullable((i) => {
-          const date = civilDate(days[i]!);
-          writeBytes(sink, QUOTE);
-          writeAscii(sink, date.bc ? date.text + ' BC' : date.text);
-          writeBytes(sink, QUOTE);
-        });
+        plan.kind = DATE_DAYS;
+        plan.ints = view(Int32Array, values!, column.length);
       }
       break;
-    }
-    case 'timestamp': {
+    case 'timestamp':
       if (type.unit === 'microsecond') {
-        const halves = view(Int32Array, values!, column.length * 2);
-        const zone = type.timezone !== null;
-        const codec = columnCodec(column);
-        return nullable((i) => {
-          const high = halves[2 * i + 1]!;
-          if (high >= -0x200000 && high < 0x200000) {
-            const mark = sink.pos;
-            writeBytes(sink, QUOTE);
-            if (writeMicros(sink, high * 4294967296 + (halves[2 * i]! >>> 0), zone)) return;
-            sink.pos = mark;
-          }
-          writeAscii(sink, codec.json(i));
-        });
+        plan.kind = TIMESTAMP_MICROS;
+        plan.ints = view(Int32Array, values!, column.length * 2);
+        // A time zone means UTC instants (Databricks TIMESTAMP); none means TIMESTAMP_NTZ.
+        plan.flag = type.timezone !== null;
       }
       break;
-    }
     case 'utf8': {
-      if (column.field.sqlName === null || column.field.sqlName.toUpperCase() === 'STRING') {
-        const direct = utf8Writer(column, sink);
-        if (direct !== null) return nullable(direct);
+      // Text that stands for another SQL type (native Arrow types off) goes through the codec.
+      const sqlName = column.field.sqlName;
+      // Invalid UTF-8 goes through the decoder too, which writes replacement characters.
+      // Only the rows written are checked, so writing a batch in slices stays linear.
+      const used = values!.subarray(column.offsets![start]!, column.offsets![end]!);
+      if ((sqlName === null || sqlName.toUpperCase() === 'STRING') && isUtf8(used)) {
+        plan.kind = STRING;
+        plan.bytes = values!;
+        plan.bytesView = viewOf(values!);
+        plan.offsets = column.offsets!;
+        plan.flag = !needsEscape(used);
       }
       break;
     }
     default:
       break;
   }
-  const codec = columnCodec(column);
-  return nullable((i) => writeText(sink, codec.json(i)));
+  return plan;
 }
 
-const QUOTE = Buffer.from('"');
+/** JSON escapes `"`, `\` and control characters; every other character may stay raw. */
+const ESCAPED = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
+ESCAPED[0x22] = 1;
+ESCAPED[0x5c] = 1;
+
+function needsEscape(bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (ESCAPED[bytes[k]!] === 1) return true;
+  return false;
+}
+
+/** Copies constant bytes given also as words (see `wordsOf`). */
+function copy(buf: Uint8Array, view: DataView, pos: number, bytes: Uint8Array, words: Int32Array): number {
+  // A native copy wins from a few dozen bytes on.
+  if (bytes.length > 32) {
+    buf.set(bytes, pos);
+    return pos + bytes.length;
+  }
+  for (let w = 0; w < words.length; w++) {
+    view.setInt32(pos, words[w]!, true);
+    pos += 4;
+  }
+  for (let b = words.length << 2; b < bytes.length; b++) buf[pos++] = bytes[b]!;
+  return pos;
+}
+
+function grow(sink: ByteSink, pos: number, extra: number): Buffer {
+  sink.pos = pos;
+  ensure(sink, extra);
+  return sink.buf;
+}
+
+/** Writes a JSON text through the sink (any size, any character) and returns the new position. */
+function writeJson(sink: ByteSink, pos: number, json: string): number {
+  sink.pos = pos;
+  writeText(sink, json);
+  return sink.pos;
+}
 
 /**
- * Strings are copied as UTF-8 bytes, escaping only `"`, `\` and control characters (JSON
- * allows every other character raw). Returns null for data that is not valid UTF-8, which then
- * goes through the decoder and its replacement characters.
+ * Appends, for rows `start` to `end - 1`, `prefix` + `{"name":value,...}` + `suffix` with the
+ * given columns under the given names (already JSON-quoted, e.g. `"id"`); records where each row
+ * ends in `ends` (indexed from `start`) when given.
  */
-function utf8Writer(column: ColumnData, sink: ByteSink): ValueWriter | null {
-  const data = column.values!;
-  const offsets = column.offsets!;
-  if (!isUtf8(data)) return null;
-  let plain = true;
-  for (let k = 0; k < data.length; k++) {
-    const b = data[k]!;
-    if (b < 0x20 || b === 0x22 || b === 0x5c) {
-      plain = false;
-      break;
+export function writeRows(
+  columns: readonly ColumnData[],
+  quotedNames: readonly string[],
+  start: number,
+  end: number,
+  sink: ByteSink,
+  prefix: string,
+  suffix: string,
+  ends: Int32Array | null,
+): void {
+  const plans = columns.map((c, k) => planColumn(c, Buffer.from((k === 0 ? '{' : ',') + quotedNames[k] + ':'), start, end));
+  const head = Buffer.from(prefix);
+  const headWords = wordsOf(head);
+  const tail = Buffer.from(plans.length === 0 ? '{}' + suffix : '}' + suffix);
+  const tailWords = wordsOf(tail);
+  const count = plans.length;
+  // Room for a row whose strings are empty and whose slow-path values are written separately.
+  let fixed = head.length + tail.length;
+  for (const p of plans) fixed += p.keyNull.length + maxBytes(p);
+  let buf = sink.buf;
+  let view = sink.view;
+  let pos = sink.pos;
+  for (let i = start; i < end; i++) {
+    if (pos + fixed > buf.length) {
+      buf = grow(sink, pos, fixed);
+      view = sink.view;
     }
-  }
-  return (i) => {
-    const start = offsets[i]!;
-    const end = offsets[i + 1]!;
-    ensure(sink, (end - start) * 6 + 2);
-    const buf = sink.buf;
-    let pos = sink.pos;
-    buf[pos++] = 34;
-    if (plain) {
-      for (let k = start; k < end; k++) buf[pos++] = data[k]!;
-    } else {
-      for (let k = start; k < end; k++) {
-        const b = data[k]!;
-        if (b >= 0x20 && b !== 0x22 && b !== 0x5c) buf[pos++] = b;
-        else pos = writeEscape(buf, pos, b);
+    pos = copy(buf, view, pos, head, headWords);
+    for (let k = 0; k < count; k++) {
+      const p = plans[k]!;
+      const validity = p.validity;
+      if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) {
+        pos = copy(buf, view, pos, p.keyNull, p.keyNullWords);
+        continue;
+      }
+      pos = copy(buf, view, pos, p.key, p.keyWords);
+      switch (p.kind) {
+        case INT64: {
+          const high = p.ints[2 * i + 1]!;
+          // |value| < 2^53: exact in a double; the rest through BigInt.
+          if (high >= -0x200000 && high < 0x200000) pos = writeInt(buf, pos, high * 4294967296 + (p.ints[2 * i]! >>> 0));
+          else pos = writeAscii(buf, pos, p.json(i));
+          break;
+        }
+        case INT32:
+          pos = writeInt(buf, pos, p.ints[i]!);
+          break;
+        case FLOAT64:
+          pos = writeDouble(buf, pos, p.doubles[i]!);
+          break;
+        case STRING: {
+          const start = p.offsets[i]!;
+          const end = p.offsets[i + 1]!;
+          const bytes = p.bytes;
+          if (pos + (end - start) * 6 + fixed > buf.length) {
+            buf = grow(sink, pos, (end - start) * 6 + fixed);
+            view = sink.view;
+          }
+          buf[pos++] = 34;
+          if (!p.flag) pos = writeEscaped(buf, pos, bytes, start, end);
+          else if (end - start > 64) {
+            buf.set(bytes.subarray(start, end), pos);
+            pos += end - start;
+          } else {
+            const from = p.bytesView;
+            let b = start;
+            for (; b + 4 <= end; b += 4) {
+              view.setInt32(pos, from.getInt32(b, true), true);
+              pos += 4;
+            }
+            for (; b < end; b++) buf[pos++] = bytes[b]!;
+          }
+          buf[pos++] = 34;
+          break;
+        }
+        case DECIMAL: {
+          const at = i * p.stride;
+          const w1 = p.words[at + 1]!;
+          let high = 0;
+          const extend = w1 & 0x80000000 ? 0xffffffff : 0;
+          for (let w = 2; w < p.stride; w++) high |= p.words[at + w]! ^ extend;
+          // Values within ±2^53 are exact in a double; the rest go through BigInt.
+          if (high === 0 && (w1 < 0x200000 || w1 >= 0xffe00000) && p.scale < 40) {
+            pos = writeScaled(buf, pos, (w1 | 0) * 4294967296 + p.words[at]!, p.scale);
+          } else {
+            pos = writeJson(sink, pos, p.json(i));
+            if (pos + fixed > sink.buf.length) grow(sink, pos, fixed);
+            buf = sink.buf;
+            view = sink.view;
+          }
+          break;
+        }
+        case BOOL:
+          if (((p.bytes[i >> 3]! >> (i & 7)) & 1) === 1) {
+            buf[pos] = 116; // true
+            buf[pos + 1] = 114;
+            buf[pos + 2] = 117;
+            buf[pos + 3] = 101;
+            pos += 4;
+          } else {
+            buf[pos] = 102; // false
+            buf[pos + 1] = 97;
+            buf[pos + 2] = 108;
+            buf[pos + 3] = 115;
+            buf[pos + 4] = 101;
+            pos += 5;
+          }
+          break;
+        case DATE_DAYS: {
+          buf[pos++] = 34;
+          pos = writeDate(buf, pos, p.ints[i]!);
+          buf[pos++] = 34;
+          break;
+        }
+        case TIMESTAMP_MICROS: {
+          const high = p.ints[2 * i + 1]!;
+          const next = high >= -0x200000 && high < 0x200000 ? writeMicros(buf, pos, high * 4294967296 + (p.ints[2 * i]! >>> 0), p.flag) : -1;
+          if (next >= 0) pos = next;
+          else {
+            pos = writeJson(sink, pos, p.json(i));
+            if (pos + fixed > sink.buf.length) grow(sink, pos, fixed);
+            buf = sink.buf;
+            view = sink.view;
+          }
+          break;
+        }
+        case NULL_TYPE:
+          pos = writeAscii(buf, pos, 'null');
+          break;
+        default:
+          pos = writeJson(sink, pos, p.json(i));
+          if (pos + fixed > sink.buf.length) grow(sink, pos, fixed);
+          buf = sink.buf;
+          view = sink.view;
+          break;
       }
     }
-    buf[pos++] = 34;
-    sink.pos = pos;
-  };
+    pos = copy(buf, view, pos, tail, tailWords);
+    if (ends !== null) ends[i - start] = pos;
+  }
+  sink.pos = pos;
+}
+
+/** String bytes with `"`, `\` and control characters escaped. */
+function writeEscaped(buf: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) {
+    const b = bytes[k]!;
+    if (ESCAPED[b] === 0) buf[pos++] = b;
+    else pos = writeEscape(buf, pos, b);
+  }
+  return pos;
 }
 
 const HEX = '0123456789abcdef';
 
-function writeEscape(buf: Buffer, pos: number, b: number): number {
+function writeEscape(buf: Uint8Array, pos: number, b: number): number {
   buf[pos++] = 92; // '\'
   switch (b) {
     case 0x22:

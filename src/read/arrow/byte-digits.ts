@@ -1,0 +1,169 @@
+/**
+ * Number and ASCII text written straight into a byte buffer. Each function writes at `pos`
+ * into a buffer the caller made large enough and returns the position after what it wrote;
+ * no strings are made on the fast paths, which is what keeps the record encoder cheap.
+ */
+import { doubleJson } from './format-number.js';
+
+/** '00' to '99' as byte pairs: two digits per division halves the divisions. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** Bytes a value needs at most: `-` and the 16 digits below 2^53, or a double's longest text. */
+export const MAX_NUMBER_BYTES = 26;
+
+/** Digits of an unsigned 32-bit value (0 <= v < 2^32). */
+export function writeUint32(buf: Uint8Array, pos: number, v: number): number {
+  const n =
+    v < 100_000
+      ? v < 100
+        ? v < 10
+          ? 1
+          : 2
+        : v < 1000
+          ? 3
+          : v < 10_000
+            ? 4
+            : 5
+      : v < 10_000_000
+        ? v < 1_000_000
+          ? 6
+          : 7
+        : v < 100_000_000
+          ? 8
+          : v < 1_000_000_000
+            ? 9
+            : 10;
+  let p = pos + n;
+  while (v >= 100) {
+    const q = (v / 100) >>> 0;
+    const r = (v - q * 100) << 1;
+    buf[--p] = PAIRS[r + 1]!;
+    buf[--p] = PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    buf[--p] = PAIRS[(v << 1) + 1]!;
+    buf[--p] = PAIRS[v << 1]!;
+  } else buf[--p] = 48 + v;
+  return pos + n;
+}
+
+/** Two digits of 0 <= v < 100. */
+export function writeTwoDigits(buf: Uint8Array, pos: number, v: number): number {
+  buf[pos] = PAIRS[v << 1]!;
+  buf[pos + 1] = PAIRS[(v << 1) + 1]!;
+  return pos + 2;
+}
+
+/** Exactly `width` digits of 0 <= v < 10^width, zero-padded on the left. */
+export function writePadded(buf: Uint8Array, pos: number, v: number, width: number): number {
+  let p = pos + width;
+  while (p > pos && v >= 4294967296) {
+    const q = Math.floor(v / 10);
+    buf[--p] = 48 + (v - q * 10);
+    v = q;
+  }
+  while (p > pos + 1) {
+    const q = (v / 100) >>> 0;
+    const r = (v - q * 100) << 1;
+    buf[--p] = PAIRS[r + 1]!;
+    buf[--p] = PAIRS[r]!;
+    v = q;
+  }
+  if (p > pos) buf[--p] = 48 + (v % 10);
+  return pos + width;
+}
+
+/** Digits of an unsigned safe integer (0 <= v < 2^53). */
+export function writeUint(buf: Uint8Array, pos: number, v: number): number {
+  if (v < 4294967296) return writeUint32(buf, pos, v);
+  // The high part stays below 2^53 / 10^9 < 2^32.
+  const high = Math.floor(v / 1e9);
+  return writePadded(buf, writeUint32(buf, pos, high), v - high * 1e9, 9);
+}
+
+/** Digits of a safe integer, with its sign. */
+export function writeInt(buf: Uint8Array, pos: number, v: number): number {
+  if (v < 0) {
+    buf[pos++] = 45; // '-'
+    v = -v;
+  }
+  return writeUint(buf, pos, v);
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A safe integer with a decimal point `scale` digits from the right (at least one digit before
+ * it): DECIMAL(p,s) text as Databricks prints it, `1.50` for 1.5 in DECIMAL(10,2).
+ */
+export function writeScaled(buf: Uint8Array, pos: number, value: number, scale: number): number {
+  if (scale <= 0) {
+    pos = writeInt(buf, pos, value);
+    // A negative scale multiplies by 10^-scale (Arrow Decimal allows it); zero stays `0`.
+    if (value !== 0) for (let k = scale; k < 0; k++) buf[pos++] = 48;
+    return pos;
+  }
+  if (value < 0) {
+    buf[pos++] = 45;
+    value = -value;
+  }
+  if (scale >= POWERS_OF_TEN.length) {
+    buf[pos++] = 48;
+    buf[pos++] = 46;
+    return writePadded(buf, pos, value, scale);
+  }
+  const unit = POWERS_OF_TEN[scale]!;
+  const whole = Math.floor(value / unit);
+  pos = writeUint(buf, pos, whole);
+  buf[pos++] = 46; // '.'
+  return writePadded(buf, pos, value - whole * unit, scale);
+}
+
+/** Characters of a string known to be ASCII. */
+export function writeAscii(buf: Uint8Array, pos: number, text: string): number {
+  const n = text.length;
+  for (let k = 0; k < n; k++) buf[pos++] = text.charCodeAt(k);
+  return pos;
+}
+
+const EXACT_POWERS: number[] = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A double as JS prints it (shortest round trip), non-finite values as JSON strings.
+ *
+ * Between 1e-6 and 1e15 (where JS uses plain notation) the value is rounded to 15 significant
+ * digits with one multiplication. When the shortest decimal that reads back as the value has at
+ * most 15 digits, that rounding is exactly it (padded with zeros): a double is within 2^-53 of
+ * it, less than half the distance between 15-digit decimals, and the rounding error of the
+ * product stays below 0.2 of a unit. Whether it reads back is checked with one exact division;
+ * values needing 16 or 17 digits (about half of all doubles, fewer in real data) are printed by
+ * JS itself, which costs ~0.3 µs a value against ~0.05 µs here.
+ */
+export function writeDouble(buf: Uint8Array, pos: number, value: number): number {
+  const a = value < 0 ? -value : value;
+  if (a >= 1e-6 && a < 1e15) {
+    let k = 14 - Math.floor(Math.log10(a));
+    let m = Math.round(a * EXACT_POWERS[k]!);
+    // log10 can land one off next to a power of ten.
+    if (m >= 1e15) m = Math.round(a * EXACT_POWERS[--k]!);
+    else if (m < 1e14) m = Math.round(a * EXACT_POWERS[++k]!);
+    if (m / EXACT_POWERS[k]! === a) {
+      while (k > 0 && m % 10_000 === 0 && k >= 4) {
+        m /= 10_000;
+        k -= 4;
+      }
+      while (k > 0 && m % 10 === 0) {
+        m /= 10;
+        k--;
+      }
+      if (value < 0) buf[pos++] = 45;
+      return writeScaled(buf, pos, m, k);
+    }
+  }
+  return writeAscii(buf, pos, doubleJson(value));
+}
