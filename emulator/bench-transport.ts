@@ -6,10 +6,15 @@ import { DBSQLClient } from '@databricks/sql';
 /**
  * Transport throughput: 1M rows x 10 columns fetched through the unmodified driver with
  * `disableRowMaterialization` (Arrow batches only), emulator in a separate process.
- * `npx tsx emulator/bench-transport.ts [rows]`; prints one JSON line with rows/s.
+ * `npx tsx emulator/bench-transport.ts [rows]`; prints one line with rows/s. The driver negotiates
+ * inline Arrow batches with LZ4 (canDecompressLZ4Result is only sent when CloudFetch is off).
  */
 const rows = Number(process.argv[2] ?? 1_000_000);
-const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--no-sample'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of the emulator process there (run the client
+// itself with `node --cpu-prof --import tsx` to profile both sides).
+const profileDir = process.env['BENCH_PROFILE_DIR'];
+const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'emulator/cli.ts', '--no-sample'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
 const info = JSON.parse(line) as { host: string; port: number; http_path: string; token: string; ca_cert_file: string };
 const client = new DBSQLClient({ logger: { log: () => undefined, setLevel: () => undefined } as never });
@@ -40,7 +45,10 @@ try {
   }
   await op.close();
   const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ rows: fetched, seconds, rowsPerSecond: Math.round(fetched / seconds) })}\n`);
+  const perSecond = Math.round(fetched / seconds);
+  process.stdout.write(
+    `transport: ${fetched} rows x 10 columns in ${seconds.toFixed(2)} s = ${perSecond} rows/s (inline Arrow + LZ4, disableRowMaterialization)\n`,
+  );
   await session.close();
 } finally {
   await client.close();

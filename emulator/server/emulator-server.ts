@@ -156,6 +156,7 @@ export class EmulatorServer {
     const handler = decision.kind === 'session-not-ready' ? this.#notReadyHandler : this.#handler;
     processThrift(handler, body, (reply) => {
       this.#record(rpc, 200);
+      res.once('close', () => this.#opts.service.runDeferred());
       writeThriftReply(res, reply, decision.kind === 'reset' ? decision.afterBytes : undefined);
     });
   }

@@ -2,6 +2,7 @@ import type { EngineResult } from '../engine/engine-result.js';
 import { SqlError } from '../engine/engine-result.js';
 import { handleKey } from './handles.js';
 import { ResultCursor } from './result-cursor.js';
+import type { ArrowWindow } from './result-delivery.js';
 import { internalError, sqlErrorToWire } from './status.js';
 import type { WireError } from './status.js';
 import { T, i64 } from './thrift-runtime.js';
@@ -54,6 +55,7 @@ export class Operation {
   #running: RunningStatement | undefined;
   #wakeDelay: (() => void) | undefined;
   #arrowSchema: Buffer | undefined;
+  #ahead: ArrowWindow | undefined;
   readonly #startedAt = Date.now();
   #completedAt = 0;
 
@@ -97,6 +99,29 @@ export class Operation {
     return this.#arrowSchema;
   }
 
+  /** Whether a window encoded ahead of the next FetchResults is waiting. */
+  get hasAhead(): boolean {
+    return this.#ahead !== undefined;
+  }
+
+  /** Keeps a window encoded ahead; the cursor already stands after it. */
+  keepAhead(window: ArrowWindow): void {
+    this.#ahead = window;
+  }
+
+  /** The window encoded ahead, if any, handed over once. */
+  takeAhead(): ArrowWindow | undefined {
+    const window = this.#ahead;
+    this.#ahead = undefined;
+    return window;
+  }
+
+  /** Back to the first row (FETCH_FIRST). */
+  rewind(): void {
+    this.#ahead = undefined;
+    this.#cursor?.rewind();
+  }
+
   /** Interrupts a running statement; the operation becomes CANCELED. No effect once finished. */
   cancel(): void {
     if (this.isTerminal) return;
@@ -112,6 +137,7 @@ export class Operation {
     this.#state = TOperationState.CLOSED_STATE;
     this.#result = undefined;
     this.#cursor = undefined;
+    this.#ahead = undefined;
   }
 
   statusResponse(): TTypes.TGetOperationStatusResp {

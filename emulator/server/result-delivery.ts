@@ -1,7 +1,7 @@
 import type { ResultColumn } from '../engine/engine-result.js';
 import type { CloudFetchFiles } from './cloud-fetch-files.js';
 import type { Operation } from './operation.js';
-import type { ChunkSlice } from './result-cursor.js';
+import type { ChunkSlice, CursorMark } from './result-cursor.js';
 import { okStatus } from './status.js';
 import { T, i64 } from './thrift-runtime.js';
 import type { TTypes } from './thrift-runtime.js';
@@ -19,6 +19,18 @@ export interface DeliveryOptions {
   readonly cloudFetchLinkTtlMs: number;
   /** Upper bound of rows in one inline Arrow batch. */
   readonly arrowBatchRows: number;
+}
+
+/** Runs `work` once the current reply has gone out (WarehouseService.runDeferred). */
+export type DeferWork = (work: () => void) => void;
+
+/** The Arrow batches of one FetchResults window, possibly encoded before the client asked. */
+export interface ArrowWindow {
+  readonly startRowOffset: number;
+  /** Cursor position before the window: where to go back to when the client asks differently. */
+  readonly before: CursorMark;
+  readonly maxRows: number;
+  readonly batches: TTypes.TSparkArrowBatch[];
 }
 
 /**
@@ -55,32 +67,70 @@ export function metadataResponse(op: Operation, opts: DeliveryOptions): TTypes.T
   return resp;
 }
 
-/** One FetchResults answer: the next window of at most `maxRows` rows (or CloudFetch files). */
-export function fetchResponse(op: Operation, maxRows: number, opts: DeliveryOptions): TTypes.TFetchResultsResp {
+/**
+ * One FetchResults answer: the next window of at most `maxRows` rows (or CloudFetch files). With
+ * `defer`, the window after an inline Arrow one is encoded once this reply has gone out, while the
+ * client decodes: the driver only asks for the next window when it needs it (FetchResults is
+ * strictly sequential), so otherwise server and client would take turns idling.
+ */
+export function fetchResponse(op: Operation, maxRows: number, opts: DeliveryOptions, defer?: DeferWork): TTypes.TFetchResultsResp {
   const result = op.result;
   const cursor = op.cursor;
   if (!result || !cursor) throw new Error('operation has no result');
-  const startRowOffset = cursor.rowOffset;
   const limit = Math.max(1, maxRows);
+  if (op.delivery === 'arrow') {
+    const window = takeArrowWindow(op, limit, opts);
+    const rowSet = new T.TRowSet({ startRowOffset: i64(window.startRowOffset), rows: [], arrowBatches: window.batches });
+    const hasMoreRows = cursor.remaining > 0;
+    if (hasMoreRows && defer) defer(() => encodeAhead(op, limit, opts));
+    return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows, results: rowSet });
+  }
+  const startRowOffset = cursor.rowOffset;
   if (op.delivery === 'columns') {
     const slices = cursor.next(limit);
     const rowSet = new T.TRowSet(opts.encoders.columnRowSet(result.columns, slices, startRowOffset) as TTypes.TRowSet);
     return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
   }
   const rowSet = new T.TRowSet({ startRowOffset: i64(startRowOffset), rows: [] });
-  if (op.delivery === 'arrow') {
-    rowSet.arrowBatches = [];
-    let left = limit;
-    while (left > 0 && cursor.remaining > 0) {
-      const slices = cursor.next(Math.min(left, opts.arrowBatchRows));
-      const batch = opts.encoders.arrowBatchMessage(result.columns, slices, op.capabilities.native, { lz4: usesLz4(op) });
-      rowSet.arrowBatches.push(new T.TSparkArrowBatch({ batch: batch.body, rowCount: i64(batch.rowCount) }));
-      left -= batch.rowCount;
-    }
-  } else {
-    rowSet.resultLinks = cloudFetchLinks(op, Math.max(limit, opts.cloudFetchFileRows), opts);
-  }
+  rowSet.resultLinks = cloudFetchLinks(op, Math.max(limit, opts.cloudFetchFileRows), opts);
   return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
+}
+
+/** The window encoded ahead when it has the asked size, else a freshly encoded one. */
+function takeArrowWindow(op: Operation, limit: number, opts: DeliveryOptions): ArrowWindow {
+  const ahead = op.takeAhead();
+  if (ahead && ahead.maxRows === limit) return ahead;
+  if (ahead) op.cursor?.restore(ahead.before);
+  return encodeArrowWindow(op, limit, opts);
+}
+
+function encodeAhead(op: Operation, limit: number, opts: DeliveryOptions): void {
+  const cursor = op.cursor;
+  if (!cursor || op.hasAhead || cursor.remaining <= 0) return;
+  const before = cursor.mark();
+  try {
+    op.keepAhead(encodeArrowWindow(op, limit, opts));
+  } catch {
+    // The client's own FetchResults encodes the window again and reports the failure.
+    cursor.restore(before);
+  }
+}
+
+/** Encodes the next `limit` rows as inline Arrow batches of at most `arrowBatchRows` rows. */
+function encodeArrowWindow(op: Operation, limit: number, opts: DeliveryOptions): ArrowWindow {
+  const result = op.result;
+  const cursor = op.cursor;
+  if (!result || !cursor) throw new Error('operation has no result');
+  const before = cursor.mark();
+  const batches: TTypes.TSparkArrowBatch[] = [];
+  let left = limit;
+  while (left > 0 && cursor.remaining > 0) {
+    const slices = cursor.next(Math.min(left, opts.arrowBatchRows));
+    const batch = opts.encoders.arrowBatchMessage(result.columns, slices, op.capabilities.native, { lz4: usesLz4(op) });
+    batches.push(new T.TSparkArrowBatch({ batch: batch.body, rowCount: i64(batch.rowCount) }));
+    left -= batch.rowCount;
+  }
+  return { startRowOffset: before.rowOffset, before, maxRows: limit, batches };
 }
 
 /**

@@ -57,9 +57,24 @@ export class WarehouseService {
   readonly #opts: WarehouseServiceOptions;
   readonly #sessions = new Map<string, ServerSession>();
   readonly #operations = new Map<string, Operation>();
+  #deferred: (() => void)[] = [];
+  readonly #defer = (work: () => void): void => {
+    this.#deferred.push(work);
+  };
 
   constructor(opts: WarehouseServiceOptions) {
     this.#opts = opts;
+  }
+
+  /**
+   * Runs the work RPCs deferred until their reply had gone out (encoding the next result window
+   * ahead). The wire layer calls this once a reply has been handed to the socket: work that ran
+   * before would hold up the tail of a large reply, which needs the event loop to drain.
+   */
+  runDeferred(): void {
+    const work = this.#deferred;
+    this.#deferred = [];
+    for (const w of work) w();
   }
 
   /** Open sessions and operations, for the admin endpoint and tests. */
@@ -249,7 +264,7 @@ export class WarehouseService {
       if (op.state === T.TOperationState.FINISHED_STATE) {
         results.resultSetMetadata = metadataResponse(op, this.#opts.delivery);
         const maxRows = (direct.maxRows as { toNumber(): number } | undefined)?.toNumber() ?? 100_000;
-        results.resultSet = fetchResponse(op, maxRows, this.#opts.delivery);
+        results.resultSet = fetchResponse(op, maxRows, this.#opts.delivery, this.#defer);
         if (!results.resultSet.hasMoreRows) {
           results.closeOperation = new T.TCloseOperationResp({ status: okStatus() });
           this.#dropOperation(op.key);
@@ -304,12 +319,12 @@ export class WarehouseService {
       return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: false, results: new T.TRowSet({ startRowOffset: i64(0), rows: [], columns: [] }) });
     }
     const orientation = req.orientation ?? T.TFetchOrientation.FETCH_NEXT;
-    if (orientation === T.TFetchOrientation.FETCH_FIRST) op.cursor?.rewind();
+    if (orientation === T.TFetchOrientation.FETCH_FIRST) op.rewind();
     else if (orientation !== T.TFetchOrientation.FETCH_NEXT) {
       return new T.TFetchResultsResp({ status: errorStatus(notSupported(`fetch orientation ${orientation}`)) });
     }
     const maxRows = (req.maxRows as { toNumber(): number } | undefined)?.toNumber() ?? 100_000;
-    return fetchResponse(op, maxRows, this.#opts.delivery);
+    return fetchResponse(op, maxRows, this.#opts.delivery, this.#defer);
   }
 
   #notFetchable(op: Operation): WireError | undefined {

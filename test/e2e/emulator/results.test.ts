@@ -63,6 +63,26 @@ describe('result values and sizes through @databricks/sql', () => {
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
   });
 
+  it('keeps rows in order when the fetch size changes after a window was encoded ahead', async () => {
+    // The server encodes the next window with the previous maxRows while the client decodes; a
+    // different maxRows must make it re-slice from the same row, losing and repeating nothing.
+    const op = await db.session.executeStatement('SELECT id FROM range(250000) ORDER BY id', { useCloudFetch: false } as never);
+    const sizes = [100_000, 30_000, 70_000, 100_000];
+    const ids: number[] = [];
+    for (let i = 0; ; i++) {
+      const maxRows = sizes[i % sizes.length]!;
+      const chunk = (await op.fetchChunk({ maxRows, disableBuffering: true })) as { id: bigint }[];
+      for (const r of chunk) ids.push(Number(r.id));
+      if (!(await op.hasMoreRows())) break;
+    }
+    await op.close();
+    assert.equal(ids.length, 250_000);
+    assert.ok(
+      ids.every((id, i) => id === i),
+      'ids are 0..249999 in order',
+    );
+  });
+
   it('delivers a large result as CloudFetch links that the driver downloads', async () => {
     const before = emu.requests().length;
     const rows = await queryRows(db.session, 'SELECT id, CAST(id AS STRING) AS s FROM range(250000)');
