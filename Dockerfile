@@ -4,7 +4,7 @@
 FROM node:20-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -16,7 +16,7 @@ WORKDIR /airbyte/integration_code
 COPY package.json package-lock.json ./
 # --omit=dev leaves out DuckDB, the emulator and the test tooling; the connector needs only the
 # Databricks driver and zod at run time.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /build/dist/src ./dist/src
 COPY src/protocol/airbyte-protocol.schema.json ./dist/src/protocol/airbyte-protocol.schema.json
 
