@@ -32,15 +32,47 @@ function writeBatch(
   writeRows(columns, columnNames.map((name) => JSON.stringify(name)), range.start, range.end, sink, prefix, suffix, ends);
 }
 
-/** Bytes the rows will most likely take: exact for strings, generous for the rest. */
+/** Bytes one value of a fixed-width column takes at most, or about (doubles, nested values). */
+function valueBytes(c: ColumnData): number {
+  const type = c.field.type;
+  switch (type.kind) {
+    case 'null':
+    case 'bool':
+      return 5;
+    case 'int':
+      return type.bitWidth === 64 ? 20 : type.bitWidth === 32 ? 11 : 6;
+    case 'float':
+      return 24;
+    case 'decimal':
+      return type.precision + 3;
+    case 'date':
+      return 12;
+    case 'timestamp':
+      return 30;
+    case 'fixed-size-binary':
+      return Math.ceil(type.byteWidth / 3) * 4 + 2;
+    default:
+      return 24;
+  }
+}
+
+/**
+ * Bytes the rows will most likely take, so the buffer is allocated once: exact for keys and
+ * plain strings, the widest text for numbers. Escaped strings and nested values may grow it.
+ */
 function initialCapacity(batch: DecodedBatch, columnNames: readonly string[], range: RowRange, extra: number): number {
   const rows = range.end - range.start;
   let perRow = extra + 2;
   let variable = 0;
   for (const name of columnNames) {
     const c = column(batch, name);
-    perRow += name.length + 24;
-    if (c.field.type.kind === 'utf8' && c.offsets !== null) variable += c.offsets[range.end]! - c.offsets[range.start]!;
+    perRow += Buffer.byteLength(JSON.stringify(name)) + 2;
+    const kind = c.field.type.kind;
+    if ((kind === 'utf8' || kind === 'binary') && c.offsets !== null) {
+      const bytes = c.offsets[range.end]! - c.offsets[range.start]!;
+      variable += kind === 'utf8' ? bytes : Math.ceil(bytes / 3) * 4 + 3 * rows;
+      perRow += 2;
+    } else perRow += valueBytes(c);
   }
   return rows * perRow + variable;
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
+import { rootCertificates } from 'node:tls';
 import * as A from 'apache-arrow';
-import { rawArrowSource, resultMetadata, UnsupportedDriverInternalsError } from '../../../src/client/driver-internals.js';
+import { rawArrowSource, resultMetadata, shareTlsContext, UnsupportedDriverInternalsError } from '../../../src/client/driver-internals.js';
 import { decodeArrowChunk } from '../../../src/read/arrow/decode-arrow-chunk.js';
 import { encodeRows } from '../../../src/read/arrow/encode-rows.js';
 import { inlineChunk, vector } from '../read/arrow/build-ipc.js';
@@ -102,5 +104,30 @@ describe('@databricks/sql CloudFetch internals', () => {
     const slicer = new (ResultSlicer as unknown as new (...args: unknown[]) => object)(context, converter);
     assert.equal((slicer as { source: unknown }).source, converter);
     assert.equal((converter as { source: unknown }).source, inner);
+  });
+});
+
+describe('shareTlsContext', () => {
+  it("builds the driver agent's TLS context once from its CA list, trusting the same roots", () => {
+    const ca = [...rootCertificates];
+    const agent = new Agent({ keepAlive: true, ca });
+    const options = (agent as unknown as { options: Record<string, unknown> }).options;
+    // https.Agent.addRequest merges the agent's options into each request's before naming its pool.
+    const poolName = (): string => agent.getName({ host: 'h', port: 443, ...options });
+    assert.ok(poolName().length > 100_000);
+    assert.equal(shareTlsContext(agent), true);
+    assert.equal(options['ca'], undefined);
+    assert.ok(options['secureContext'] !== undefined);
+    // The pool key no longer carries ~200 KB of certificates on every request.
+    assert.ok(poolName().length < 200);
+    assert.equal(shareTlsContext(agent), false);
+  });
+
+  it('leaves agents without a CA list or with a client certificate alone', () => {
+    assert.equal(shareTlsContext(new Agent({})), false);
+    const mtls = new Agent({ ca: ['x'], cert: 'c', key: 'k' });
+    assert.equal(shareTlsContext(mtls), false);
+    assert.deepEqual((mtls as unknown as { options: Record<string, unknown> }).options['ca'], ['x']);
+    assert.equal(shareTlsContext(undefined), false);
   });
 });
