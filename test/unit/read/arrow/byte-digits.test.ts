@@ -23,6 +23,16 @@ describe('writeDouble', () => {
     // Short decimals, thirds and sevenths, and values across the plain-notation range and past it.
     for (let i = 0; i < 100_000; i++) values.push(random.int(1e9) / 10 ** random.int(12), -random.int(1e6) / 7);
     for (let i = 0; i < 100_000; i++) values.push((random.next() - 0.5) * 10 ** (random.next() * 44 - 22));
+    // The plain-notation range, where most values need 16 or 17 digits, and powers of two there.
+    for (let i = 0; i < 300_000; i++) values.push(10 ** (random.next() * 21 - 6) * (random.int(2) === 0 ? 1 : -1), random.int(1e9) / 3);
+    for (let e = -20; e < 50; e++) {
+      values.push(2 ** e);
+      for (const step of [-1n, 1n]) {
+        const neighbour = new Float64Array([2 ** e]);
+        new BigInt64Array(neighbour.buffer)[0]! += step;
+        values.push(neighbour[0]!);
+      }
+    }
     for (let e = -9; e < 18; e++) {
       for (const sign of [1, -1]) {
         bits[0] = sign * 10 ** e;
