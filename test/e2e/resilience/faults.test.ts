@@ -66,9 +66,10 @@ describe('faults injected by the emulator, survived through the CLI', () => {
 
   it(`survives a cold start: ${LONG_COLD_START ? '60' : '4'} s of 503 TEMPORARILY_UNAVAILABLE, then sessions that are not ready`, async () => {
     const unavailable = LONG_COLD_START ? 60 : 4;
-    // Backoff waits grow to 30 s, so a long 503 phase needs a long enough not-ready phase after it
-    // for some retry to land in it.
-    const notReady = unavailable + (LONG_COLD_START ? 35 : 3);
+    // Backoff waits grow (full jitter, up to 16 s by the fifth attempt, 30 s at most), so the
+    // not-ready phase must be longer than any wait that can jump from the 503 phase over it:
+    // a 3 s window was skipped by one 4+ s wait in CI.
+    const notReady = unavailable + (LONG_COLD_START ? 35 : 20);
     emu.setFaults({ coldStart: { unavailableSeconds: unavailable, retryAfterSeconds: 1, sessionNotReadySeconds: notReady } });
     const run = await runConnector('read', { config, catalog: all(), timeoutMs: (notReady + 90) * 1000 });
     const fired = emu.faultsFired();
