@@ -164,6 +164,18 @@ export const configSchema = z
         'How long to keep retrying transient failures such as a warehouse starting up (a classic warehouse can take several minutes). 0 disables retries.',
       order: 13,
     }),
+    change_data_feed_discovery: z.boolean().default(true).meta({
+      title: 'Offer Change Data Feed sync',
+      description:
+        'During discovery, look up which Delta tables have the change feed on (delta.enableChangeDataFeed) and offer them the `_ab_cdc_commit_version` cursor, which syncs inserts, updates and deletes. One metadata query per table; turn off for schemas with very many tables.',
+      order: 14,
+    }),
+    change_data_feed_resnapshot: z.boolean().default(false).meta({
+      title: 'Re-snapshot when change history is gone',
+      description:
+        'When a Change Data Feed stream\'s saved table version is no longer in the table\'s history (retention or VACUUM), read a fresh snapshot instead of failing. Rows deleted while the history was missing then stay in the destination until its next full refresh.',
+      order: 15,
+    }),
     tls_ca_certificate: z
       .string()
       .optional()
@@ -173,13 +185,13 @@ export const configSchema = z
           'A PEM certificate of a private certificate authority to trust in addition to the public ones, for private endpoints or TLS-inspecting proxies.',
         multiline: true,
         airbyte_secret: false,
-        order: 14,
+        order: 16,
       }),
     port: z.int().min(1).max(65535).optional().meta({
       title: 'Port',
       description: 'The HTTPS port, if not 443 and not given in the workspace URL.',
       examples: [443],
-      order: 15,
+      order: 17,
     }),
     personal_access_token: z.string().min(1).optional().meta({
       title: 'Personal access token (legacy)',

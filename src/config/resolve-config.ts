@@ -40,6 +40,10 @@ export interface ResolvedConfig {
   readonly maxConcurrentStreams: number;
   /** Total time budget for retrying transient failures, in seconds; 0 disables retries. */
   readonly retryMaxSeconds: number;
+  /** Look up which tables have the Delta change feed on during discovery. */
+  readonly changeDataFeedDiscovery: boolean;
+  /** A change-feed stream whose history is gone reads a new snapshot instead of failing. */
+  readonly changeDataFeedResnapshot: boolean;
   /** Extra trusted CA certificate(s), PEM. */
   readonly tlsCaCertificate: string | undefined;
   /** Every secret value in the config, for the output Redactor. */
@@ -114,6 +118,8 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     checkpointIntervalSeconds: c.checkpoint_interval_seconds,
     maxConcurrentStreams: c.max_concurrent_streams,
     retryMaxSeconds: c.retry_max_seconds,
+    changeDataFeedDiscovery: c.change_data_feed_discovery,
+    changeDataFeedResnapshot: c.change_data_feed_resnapshot,
     tlsCaCertificate: c.tls_ca_certificate === undefined || c.tls_ca_certificate.trim() === '' ? undefined : c.tls_ca_certificate,
     secrets,
   };

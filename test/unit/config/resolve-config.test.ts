@@ -50,6 +50,8 @@ describe('resolveConfig', () => {
       checkpointIntervalSeconds: 60,
       maxConcurrentStreams: 2,
       retryMaxSeconds: 600,
+      changeDataFeedDiscovery: true,
+      changeDataFeedResnapshot: false,
       tlsCaCertificate: undefined,
       secrets: [TOKEN],
     });
