@@ -56,12 +56,14 @@ export async function insertStatement(ctx: StatementContext): Promise<EngineResu
   await requireTable(ctx, ref);
   const spec = { operation: 'WRITE', parameters: { mode: overwrite ? 'Overwrite' : 'Append', statsOnLoad: 'false', partitionBy: '[]' }, isBlindAppend: !overwrite };
   const n = await writeCommit(ctx, ref, spec, async ({ conn, rel, epoch, version, history }) => {
-    if (overwrite) {
-      await logRows(conn, history, epoch, `SELECT * FROM ${rel}`, 'delete', version);
-      await conn.run(`DELETE FROM ${rel}`);
-    }
+    // The new rows are written before the old ones are removed: the query may read the table
+    // itself (INSERT OVERWRITE t SELECT ... FROM t), and it must see the table as it was.
     const before = await maxRowid(conn, rel);
     const inserted = await countOf(await conn.run(`INSERT INTO ${rel} ${rest}`));
+    if (overwrite) {
+      await logRows(conn, history, epoch, `SELECT * FROM ${rel} WHERE rowid <= ${before}`, 'delete', version);
+      await conn.run(`DELETE FROM ${rel} WHERE rowid <= ${before}`);
+    }
     await logRows(conn, history, epoch, `SELECT * FROM ${rel} WHERE rowid > ${before}`, 'insert', version);
     return { result: inserted, metrics: { numFiles: '1', ...count(inserted) } };
   });

@@ -2,6 +2,7 @@ import type { MetadataRow, Warehouse } from '../client/warehouse.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { compileNamePatterns } from '../config/name-pattern.js';
 import { quoteIdentifier } from '../sql/quote-identifier.js';
+import { markChangeFeeds } from './change-feed-tables.js';
 import type { TableColumn, TableInfo } from './table-info.js';
 
 /** Schemas that hold catalog metadata, never user data. */
@@ -22,9 +23,17 @@ export async function listSelectedSchemas(warehouse: Warehouse, config: Resolved
  * Every selected table and view of the selected schemas, with columns and primary keys. The cost
  * is a fixed number of round trips per schema (GetTables, GetColumns for the whole schema, and
  * one information_schema query for keys), never one per table, so a schema of a thousand tables
- * is discovered in seconds.
+ * is discovered in seconds. Looking up the change feed adds one query per table (change-feed-tables.ts).
  */
-export async function listTables(warehouse: Warehouse, config: ResolvedConfig, schemas: readonly string[]): Promise<TableInfo[]> {
+export async function listTables(
+  warehouse: Warehouse,
+  config: ResolvedConfig,
+  schemas: readonly string[],
+  options: {
+    /** Tables to look up the change feed of; default: all when `change_data_feed_discovery` is on. */
+    readonly changeFeedOf?: (table: TableInfo) => boolean;
+  } = {},
+): Promise<TableInfo[]> {
   const matches = compileNamePatterns(config.tables);
   const results: TableInfo[][] = [];
   let next = 0;
@@ -35,7 +44,8 @@ export async function listTables(warehouse: Warehouse, config: ResolvedConfig, s
     }
   };
   await Promise.all(Array.from({ length: Math.min(SCHEMA_CONCURRENCY, schemas.length) }, worker));
-  return results.flat();
+  const changeFeedOf = options.changeFeedOf ?? (() => config.changeDataFeedDiscovery);
+  return markChangeFeeds(warehouse, results.flat(), changeFeedOf);
 }
 
 async function listSchemaTables(

@@ -16,4 +16,9 @@ export interface TableInfo {
   readonly columns: readonly TableColumn[];
   /** Informational primary key columns in key order (Unity Catalog only); empty when none. */
   readonly primaryKey: readonly string[];
+  /**
+   * Delta's change feed is on (`delta.enableChangeDataFeed`); undefined when not looked up
+   * (views, or discovery told not to).
+   */
+  readonly changeDataFeed?: boolean;
 }

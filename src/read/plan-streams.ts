@@ -1,4 +1,6 @@
+import { CHANGE_FEED_CURSOR, isChangeFeedColumn } from '../catalog/change-feed-columns.js';
 import { isCursorType } from '../catalog/type-mapping.js';
+import { offersChangeFeed } from '../discover/airbyte-stream.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { streamFilterFor } from '../config/resolve-config.js';
 import type { TableInfo } from '../discover/table-info.js';
@@ -6,7 +8,7 @@ import { configError, type ConnectorError } from '../errors/connector-error.js';
 import type { ConfiguredAirbyteStream } from '../protocol/airbyte-protocol.js';
 import { streamDescriptor } from '../protocol/messages.js';
 import { streamKey, type IncomingState } from '../state/parse-state.js';
-import { resumePoint, streamLabel } from '../state/stream-state.js';
+import { resumePoint, streamLabel, type SnapshotProgress } from '../state/stream-state.js';
 import type { StreamPlan } from './stream-plan.js';
 
 export type PlanOutcome =
@@ -35,7 +37,12 @@ export function planStream(
     return fail(`Stream ${label}: the table ${config.catalog}.${stream.namespace}.${stream.name} does not exist (dropped, renamed, or not visible to this user). Run discover again.`);
   }
   const live = new Map(table.columns.map((c) => [c.name, c]));
-  const properties = Object.keys((configured.stream.json_schema['properties'] as Record<string, unknown> | undefined) ?? {});
+  const cursorField = configured.cursor_field ?? configured.stream.default_cursor_field ?? [];
+  const changeFeedMode = configured.sync_mode === 'incremental' && cursorField.length === 1 && cursorField[0] === CHANGE_FEED_CURSOR && !live.has(CHANGE_FEED_CURSOR);
+  const properties = Object.keys((configured.stream.json_schema['properties'] as Record<string, unknown> | undefined) ?? {}).filter(
+    // The change-feed columns are added by the read, not selected from the table.
+    (p) => !(isChangeFeedColumn(p) && !live.has(p)),
+  );
   const missing = properties.filter((p) => !live.has(p));
   if (missing.length > 0) {
     return fail(`Stream ${label}: column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} no longer exist in the table. Refresh the source schema.`);
@@ -50,7 +57,7 @@ export function planStream(
     const order = resumeOrder(table);
     return { ok: true, plan: { ...base, syncMode: 'full_refresh', ...(order === undefined ? {} : { order }) }, notices: [] };
   }
-  const cursorField = configured.cursor_field ?? configured.stream.default_cursor_field ?? [];
+  if (changeFeedMode) return planChangeFeed(configured, table, state, base, fail);
   if (cursorField.length === 0) {
     return fail(`Stream ${label} is set to incremental but has no cursor field: choose a cursor column or use full refresh.`);
   }
@@ -78,6 +85,54 @@ export function planStream(
         type: cursorColumn.type,
         ...(resume.kind === 'after' ? { after: { value: resume.cursor, inclusive: resume.inclusive } } : {}),
       },
+    },
+  };
+}
+
+/** Incremental through Delta's change feed: checks the feed is on and picks up the saved position. */
+function planChangeFeed(
+  configured: ConfiguredAirbyteStream,
+  table: TableInfo,
+  state: IncomingState,
+  base: Omit<StreamPlan, 'syncMode'>,
+  fail: (message: string) => PlanOutcome,
+): PlanOutcome {
+  const label = streamLabel(base.stream);
+  if (!offersChangeFeed(table)) {
+    return fail(
+      `Stream ${label}: the cursor ${CHANGE_FEED_CURSOR} reads Delta's Change Data Feed, which is not on for ${table.catalog}.${table.schema}.${table.name}. ` +
+        `Turn it on (ALTER TABLE ... SET TBLPROPERTIES (delta.enableChangeDataFeed = true)) and reset the stream, or choose a cursor column.`,
+    );
+  }
+  const configuredKey = (configured.primary_key ?? []).map((path) => path[0]).filter((c): c is string => c !== undefined);
+  const primaryKey = configuredKey.length > 0 ? configuredKey : table.primaryKey;
+  const unknownKey = primaryKey.filter((c) => !table.columns.some((t) => t.name === c));
+  if (unknownKey.length > 0) {
+    return fail(`Stream ${label}: the primary key column(s) ${unknownKey.map((c) => JSON.stringify(c)).join(', ')} do not exist in the table.`);
+  }
+  const saved = state.streams.get(streamKey(base.stream));
+  const notices: string[] = [];
+  let after: string | undefined;
+  let snapshot: SnapshotProgress | undefined;
+  if (saved !== undefined && saved.cursor_field[0] !== CHANGE_FEED_CURSOR) {
+    notices.push(`Stream ${label}: the cursor changed from ${saved.cursor_field[0]} to ${CHANGE_FEED_CURSOR}; reading a new snapshot.`);
+  } else if (saved !== undefined) {
+    if (saved.cursor !== null) {
+      if (!/^\d+$/.test(saved.cursor)) return fail(`The saved state of stream ${label} is not valid (the table version ${JSON.stringify(saved.cursor)} is not a number). Reset the stream.`);
+      after = saved.cursor;
+    } else if (saved.snapshot !== undefined) {
+      snapshot = saved.snapshot;
+    }
+  }
+  const order = resumeOrder(table);
+  return {
+    ok: true,
+    notices,
+    plan: {
+      ...base,
+      syncMode: 'change_data_feed',
+      changeFeed: { primaryKey, ...(after === undefined ? {} : { after }), ...(snapshot === undefined ? {} : { snapshot }) },
+      ...(order === undefined ? {} : { order }),
     },
   };
 }

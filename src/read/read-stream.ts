@@ -17,6 +17,8 @@ import {
 } from '../state/cursor-progress.js';
 import { cursorStreamState } from '../state/stream-state.js';
 import { copyRows } from './copy-rows.js';
+import { readChangeFeed } from './read-change-feed.js';
+import { latestTableVersion } from './table-version.js';
 import { queryScalarText } from './scalar-text.js';
 import type { StreamPlan } from './stream-plan.js';
 
@@ -32,6 +34,8 @@ export interface ReadContext {
   /** Called with each batch's record count and bytes, for progress displays. */
   readonly onRecords?: (stream: StreamDescriptor, records: number, bytes: number) => void;
   readonly now?: () => number;
+  /** Change Data Feed streams whose history is gone read a new snapshot instead of failing. */
+  readonly changeDataFeedResnapshot?: boolean;
 }
 
 export interface StreamResult {
@@ -45,11 +49,36 @@ export interface StreamResult {
  * A result that fails part way is resumed (copy-rows.ts).
  */
 export async function readStream(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
-  return plan.syncMode === 'incremental' ? readIncremental(plan, ctx) : readFullRefresh(plan, ctx);
+  if (plan.syncMode === 'change_data_feed') return readChangeFeed(plan, ctx);
+  const pinned = await pinnedVersion(plan, ctx);
+  return plan.syncMode === 'incremental' ? readIncremental(plan, ctx, pinned) : readFullRefresh(plan, ctx, pinned);
 }
 
-async function readFullRefresh(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
-  const scan: TableScan = { table: plan.table, ...(plan.filter === undefined ? {} : { filter: plan.filter }) };
+/**
+ * The Delta version a full refresh or cursor read runs at, so its row count, its upper bound and
+ * its rows all come from one snapshot, and a resumed result continues on that snapshot. Views and
+ * tables without Delta history are read as they are.
+ */
+async function pinnedVersion(plan: StreamPlan, ctx: ReadContext): Promise<string | undefined> {
+  if (plan.table.tableType.toUpperCase().includes('VIEW')) return undefined;
+  try {
+    const latest = await withRetries(ctx.retry ?? noRetries, 'finding the latest table version', () =>
+      latestTableVersion(ctx.warehouse, plan.table, ctx.signal),
+    );
+    return latest?.version;
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw err;
+    ctx.logger.info(`Reading ${plan.stream.namespace}.${plan.stream.name} without a pinned version (no Delta history: ${(err as Error).message.split('\n')[0]}).`);
+    return undefined;
+  }
+}
+
+async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: string | undefined): Promise<StreamResult> {
+  const scan: TableScan = {
+    table: plan.table,
+    ...(pinned === undefined ? {} : { versionAsOf: pinned }),
+    ...(plan.filter === undefined ? {} : { filter: plan.filter }),
+  };
   await emitEstimate(plan, scan, ctx);
   const order = plan.order;
   const columns = order === undefined || plan.columns.includes(order.column) ? plan.columns : [...plan.columns, order.column];
@@ -80,11 +109,12 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext): Promise<Stre
   return result;
 }
 
-async function readIncremental(plan: StreamPlan, ctx: ReadContext): Promise<StreamResult> {
+async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: string | undefined): Promise<StreamResult> {
   const cursor = plan.cursor!;
   const now = ctx.now ?? Date.now;
   const lower: TableScan = {
     table: plan.table,
+    ...(pinned === undefined ? {} : { versionAsOf: pinned }),
     ...(plan.filter === undefined ? {} : { filter: plan.filter }),
     ...(cursor.after === undefined
       ? {}

@@ -1,6 +1,7 @@
 import type { Warehouse } from '../client/warehouse.js';
 import { retryPolicy, type RetryPolicy } from '../connection/retry-policy.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { CHANGE_FEED_CURSOR } from '../catalog/change-feed-columns.js';
 import { listTables } from '../discover/list-tables.js';
 import type { TableInfo } from '../discover/table-info.js';
 import { classifyError, toErrorTrace } from '../errors/connector-error.js';
@@ -77,6 +78,7 @@ export async function readStreams(options: ReadStreamsOptions): Promise<ReadSumm
         batchRows: config.batchSize,
         checkpoint: { records: config.checkpointIntervalRecords, seconds: config.checkpointIntervalSeconds },
         retry,
+        changeDataFeedResnapshot: config.changeDataFeedResnapshot,
         ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
       });
       records += result.records;
@@ -101,7 +103,15 @@ async function liveTables(options: ReadStreamsOptions): Promise<Map<string, Tabl
   const schemas = [...new Set(options.catalog.streams.map((s) => s.stream.namespace).filter((n): n is string => n !== undefined))];
   const wanted = new Set(options.catalog.streams.map((s) => streamKey(streamDescriptor(s.stream.name, s.stream.namespace))));
   // The config's table filter chose what discover offered; read goes by the configured catalog.
-  const found = await listTables(options.warehouse, { ...options.config, tables: [] }, schemas);
+  // The change feed is looked up only for streams configured to read it.
+  const changeFeed = new Set(
+    options.catalog.streams
+      .filter((s) => s.sync_mode === 'incremental' && (s.cursor_field ?? s.stream.default_cursor_field ?? [])[0] === CHANGE_FEED_CURSOR)
+      .map((s) => streamKey(streamDescriptor(s.stream.name, s.stream.namespace))),
+  );
+  const found = await listTables(options.warehouse, { ...options.config, tables: [] }, schemas, {
+    changeFeedOf: (table) => changeFeed.has(streamKey(streamDescriptor(table.name, table.schema))),
+  });
   const byKey = new Map<string, TableInfo>();
   for (const table of found) {
     const key = streamKey(streamDescriptor(table.name, table.schema));

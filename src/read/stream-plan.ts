@@ -1,5 +1,6 @@
 import type { TableInfo } from '../discover/table-info.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
+import type { SnapshotProgress } from '../state/stream-state.js';
 
 /** How one configured stream is read, fixed before any row is. */
 export interface StreamPlan {
@@ -7,7 +8,8 @@ export interface StreamPlan {
   readonly table: TableInfo;
   /** Columns written into records, in table order. */
   readonly columns: readonly string[];
-  readonly syncMode: 'full_refresh' | 'incremental';
+  /** `change_data_feed`: incremental with the cursor `_ab_cdc_commit_version` (read-change-feed.ts). */
+  readonly syncMode: 'full_refresh' | 'incremental' | 'change_data_feed';
   /** Incremental only. */
   readonly cursor?: {
     readonly column: string;
@@ -16,8 +18,17 @@ export interface StreamPlan {
     /** Where the previous sync stopped; absent: from the beginning. */
     readonly after?: { readonly value: string; readonly inclusive: boolean };
   };
+  /** Change Data Feed only. */
+  readonly changeFeed?: {
+    /** Key columns (the configured primary key, else the table's): one net change per key and commit. */
+    readonly primaryKey: readonly string[];
+    /** Last table version whose changes were all emitted; absent: a snapshot comes first. */
+    readonly after?: string;
+    /** A snapshot a previous sync started and did not finish. */
+    readonly snapshot?: SnapshotProgress;
+  };
   /**
-   * Full refresh only: read in the order of this primary key column (non-null, and of a type
+   * Full refresh and change-feed snapshots: read in the order of this primary key column (non-null, and of a type
    * that binds as a parameter), so a result that fails part way resumes where it stopped
    * instead of starting over. Absent: the table is read unordered.
    */

@@ -18,3 +18,12 @@ export interface TableName {
 export function quoteTableName(table: TableName): string {
   return `${quoteIdentifier(table.catalog)}.${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
 }
+
+/**
+ * A Databricks string literal: single quotes, with `\` and `'` backslash-escaped (Spark unescapes
+ * string literals: SparkParserUtils.unescapeSQLString). Only for the few places that take a name
+ * as a string and accept no parameter marker, such as `table_changes('<table>', ...)`.
+ */
+export function quoteStringLiteral(text: string): string {
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}

@@ -31,8 +31,16 @@ export interface TableScan {
   readonly versionAsOf?: number | bigint | string;
 }
 
+/** A value selected as a named column, the same on every row: `:p AS name` (NULL: `CAST(NULL AS type)`). */
+export interface ConstantColumn {
+  readonly name: string;
+  readonly value: BoundValue;
+}
+
 export interface SelectSpec extends TableScan {
   readonly columns: readonly string[];
+  /** Columns after `columns` whose value is the same on every row. */
+  readonly constants?: readonly ConstantColumn[];
   /** Columns to sort by, ascending. */
   readonly orderBy?: readonly string[];
   readonly limit?: number;
@@ -42,12 +50,19 @@ export interface SelectSpec extends TableScan {
 export function renderSelect(spec: SelectSpec): RenderedQuery {
   if (spec.columns.length === 0) throw new Error('a SELECT needs at least one column');
   const from = renderFromWhere(spec);
-  let sql = `SELECT ${spec.columns.map(quoteIdentifier).join(', ')} ${from.sql}`;
+  const parameters: Record<string, BoundValue> = { ...from.parameters };
+  const constants = (spec.constants ?? []).map((c) => {
+    if (c.value.value === null) return `CAST(NULL AS ${sqlTypeName(c.value.type)}) AS ${quoteIdentifier(c.name)}`;
+    const name = `c${Object.keys(parameters).length}`;
+    parameters[name] = c.value;
+    return `:${name} AS ${quoteIdentifier(c.name)}`;
+  });
+  let sql = `SELECT ${[...spec.columns.map(quoteIdentifier), ...constants].join(', ')} ${from.sql}`;
   if (spec.orderBy !== undefined && spec.orderBy.length > 0) {
     sql += ` ORDER BY ${spec.orderBy.map((c) => `${quoteIdentifier(c)} ASC`).join(', ')}`;
   }
   if (spec.limit !== undefined) sql += ` LIMIT ${nonNegativeInteger(spec.limit, 'limit')}`;
-  return { sql, parameters: from.parameters };
+  return { sql, parameters };
 }
 
 /** The largest cursor value in the scan, as column `max_cursor`: the upper bound of a read. */
@@ -95,7 +110,13 @@ function renderFromWhere(scan: TableScan): RenderedQuery {
   return { sql, parameters };
 }
 
-function nonNegativeInteger(value: number | bigint | string, what: string): string {
+/** A type name for CAST: a word with an optional (p) or (p,s), as the type mapping writes them. */
+export function sqlTypeName(type: string): string {
+  if (!/^[A-Z_]+(\(\d+(,\s*\d+)?\))?$/i.test(type)) throw new Error(`not a plain SQL type name: ${type}`);
+  return type;
+}
+
+export function nonNegativeInteger(value: number | bigint | string, what: string): string {
   const text = String(value);
   if (!/^\d+$/.test(text)) throw new Error(`${what} must be a non-negative integer`);
   return text;

@@ -27,6 +27,22 @@ export type CursorStreamState = {
   readonly cursor_inclusive?: true;
   /** The column's Databricks type when the state was written; a changed type restarts the stream. */
   readonly cursor_type?: string;
+  /**
+   * Change Data Feed streams only (cursor `_ab_cdc_commit_version`, `cursor` = the last table
+   * version whose changes were all emitted): a snapshot being read, so a restarted sync goes on
+   * with the same table version while the table still has it.
+   */
+  readonly snapshot?: SnapshotProgress;
+};
+
+export type SnapshotProgress = {
+  /** The table version the snapshot reads (VERSION AS OF). */
+  readonly table_version: string;
+  /** That version's commit timestamp, written into the snapshot's records. */
+  readonly commit_timestamp: string;
+  /** Ordered snapshots: rows are read by this column, and those up to `after` were all emitted. */
+  readonly order_column?: string;
+  readonly after?: string;
 };
 
 /** The state value to save; pass a `Checkpoint` from cursor-progress.ts as `cursor` + `inclusive`. */
@@ -35,6 +51,7 @@ export function cursorStreamState(fields: {
   readonly cursor: string | null;
   readonly inclusive?: boolean;
   readonly cursorType?: string;
+  readonly snapshot?: SnapshotProgress;
 }): CursorStreamState {
   return {
     version: STREAM_STATE_VERSION,
@@ -42,6 +59,7 @@ export function cursorStreamState(fields: {
     cursor: fields.cursor,
     ...(fields.inclusive === true && fields.cursor !== null ? { cursor_inclusive: true } : {}),
     ...(fields.cursorType === undefined ? {} : { cursor_type: fields.cursorType }),
+    ...(fields.snapshot === undefined ? {} : { snapshot: fields.snapshot }),
   };
 }
 
@@ -76,6 +94,8 @@ export function validateStreamState(value: unknown, stream: StreamDescriptor): V
     if (s.cursor !== null && typeof s.cursor !== 'string') return corrupt('cursor must be a string or null');
     if (s.cursor_inclusive !== undefined && s.cursor_inclusive !== true) return corrupt('cursor_inclusive must be true when present');
     if (s.cursor_type !== undefined && typeof s.cursor_type !== 'string') return corrupt('cursor_type must be a string');
+    const snapshot = s.snapshot === undefined ? undefined : snapshotProgress(s.snapshot);
+    if (snapshot === null) return corrupt('snapshot must hold a table_version number and a commit_timestamp');
     return {
       state: {
         version: STREAM_STATE_VERSION,
@@ -83,6 +103,7 @@ export function validateStreamState(value: unknown, stream: StreamDescriptor): V
         cursor: s.cursor,
         ...(s.cursor_inclusive === true ? { cursor_inclusive: true } : {}),
         ...(typeof s.cursor_type === 'string' ? { cursor_type: s.cursor_type } : {}),
+        ...(snapshot === undefined ? {} : { snapshot }),
       },
     };
   }
@@ -109,6 +130,20 @@ export function validateStreamState(value: unknown, stream: StreamDescriptor): V
     };
   }
   return corrupt('unknown format');
+}
+
+/** A saved snapshot marker, or null when it is malformed. */
+function snapshotProgress(value: unknown): SnapshotProgress | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.table_version !== 'string' || !/^\d+$/.test(v.table_version) || typeof v.commit_timestamp !== 'string') return null;
+  if ((v.order_column === undefined) !== (v.after === undefined)) return null;
+  if (v.order_column !== undefined && (typeof v.order_column !== 'string' || typeof v.after !== 'string')) return null;
+  return {
+    table_version: v.table_version,
+    commit_timestamp: v.commit_timestamp,
+    ...(typeof v.order_column === 'string' && typeof v.after === 'string' ? { order_column: v.order_column, after: v.after } : {}),
+  };
 }
 
 function legacyName(s: Record<string, unknown>): string {

@@ -175,3 +175,32 @@ describe('resumePoint', () => {
     assert.match(byType.kind === 'beginning' ? byType.reason ?? '' : '', /changed type from DATE to TIMESTAMP/);
   });
 });
+
+describe('change feed snapshot marker', () => {
+  const stream = { namespace: 's', name: 't' };
+  const snapshot = { table_version: '12', commit_timestamp: '2024-05-01T10:00:00.123000Z', order_column: 'id', after: '900' };
+
+  it('round-trips through the saved state', () => {
+    const state = cursorStreamState({ cursorField: '_ab_cdc_commit_version', cursor: null, cursorType: 'BIGINT', snapshot });
+    assert.deepEqual(validateStreamState(JSON.parse(JSON.stringify(state)), stream)?.state, state);
+  });
+
+  it('accepts a snapshot without an order position (an unordered snapshot)', () => {
+    const value = { version: 1, cursor_field: ['_ab_cdc_commit_version'], cursor: null, snapshot: { table_version: '3', commit_timestamp: 'x' } };
+    assert.deepEqual(validateStreamState(value, stream)?.state.snapshot, { table_version: '3', commit_timestamp: 'x' });
+  });
+
+  for (const [what, bad] of [
+    ['a non-numeric version', { ...snapshot, table_version: '12a' }],
+    ['a numeric version given as a number', { ...snapshot, table_version: 12 }],
+    ['an order column without a position', { table_version: '1', commit_timestamp: 'x', order_column: 'id' }],
+    ['a list', []],
+  ] as const) {
+    it(`rejects ${what} as a config error naming the stream`, () => {
+      assert.throws(
+        () => validateStreamState({ version: 1, cursor_field: ['_ab_cdc_commit_version'], cursor: null, snapshot: bad }, stream),
+        (err: unknown) => err instanceof ConnectorError && err.failureType === 'config_error' && /s\.t/.test(err.message) && /snapshot/.test(err.message),
+      );
+    });
+  }
+});
