@@ -158,23 +158,29 @@ export const configSchema = z
       description: 'How many tables are read at the same time.',
       order: 12,
     }),
+    ranges_per_stream: z.int().min(1).max(16).default(1).meta({
+      title: 'Ranges read at once per table',
+      description:
+        'Split each large table (100,000 rows or more) into up to this many ranges of its cursor, or of its primary key\'s leading column, read by parallel queries. Applies to integer and decimal columns. 1 reads every table with one query.',
+      order: 13,
+    }),
     retry_max_seconds: z.int().min(0).max(3600).default(600).meta({
       title: 'Retry for up to (seconds)',
       description:
         'How long to keep retrying transient failures such as a warehouse starting up (a classic warehouse can take several minutes). 0 disables retries.',
-      order: 13,
+      order: 14,
     }),
     change_data_feed_discovery: z.boolean().default(true).meta({
       title: 'Offer Change Data Feed sync',
       description:
         'During discovery, look up which Delta tables have the change feed on (delta.enableChangeDataFeed) and offer them the `_ab_cdc_commit_version` cursor, which syncs inserts, updates and deletes. One metadata query per table; turn off for schemas with very many tables.',
-      order: 14,
+      order: 15,
     }),
     change_data_feed_resnapshot: z.boolean().default(false).meta({
       title: 'Re-snapshot when change history is gone',
       description:
         'When a Change Data Feed stream\'s saved table version is no longer in the table\'s history (retention or VACUUM), read a fresh snapshot instead of failing. Rows deleted while the history was missing then stay in the destination until its next full refresh.',
-      order: 15,
+      order: 16,
     }),
     tls_ca_certificate: z
       .string()
@@ -185,13 +191,13 @@ export const configSchema = z
           'A PEM certificate of a private certificate authority to trust in addition to the public ones, for private endpoints or TLS-inspecting proxies.',
         multiline: true,
         airbyte_secret: false,
-        order: 16,
+        order: 17,
       }),
     port: z.int().min(1).max(65535).optional().meta({
       title: 'Port',
       description: 'The HTTPS port, if not 443 and not given in the workspace URL.',
       examples: [443],
-      order: 17,
+      order: 18,
     }),
     personal_access_token: z.string().min(1).optional().meta({
       title: 'Personal access token (legacy)',

@@ -38,6 +38,8 @@ export interface ResolvedConfig {
   readonly checkpointIntervalRecords: number;
   readonly checkpointIntervalSeconds: number;
   readonly maxConcurrentStreams: number;
+  /** Ranges one ordered read of a large table is split into. */
+  readonly rangesPerStream: number;
   /** Total time budget for retrying transient failures, in seconds; 0 disables retries. */
   readonly retryMaxSeconds: number;
   /** Look up which tables have the Delta change feed on during discovery. */
@@ -117,6 +119,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     checkpointIntervalRecords: c.checkpoint_interval_records,
     checkpointIntervalSeconds: c.checkpoint_interval_seconds,
     maxConcurrentStreams: c.max_concurrent_streams,
+    rangesPerStream: c.ranges_per_stream,
     retryMaxSeconds: c.retry_max_seconds,
     changeDataFeedDiscovery: c.change_data_feed_discovery,
     changeDataFeedResnapshot: c.change_data_feed_resnapshot,

@@ -5,22 +5,17 @@ import type { Logger } from '../output/logger.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
 import type { JsonLinesWriter } from '../output/json-lines-writer.js';
 import { estimateTraceMessage, streamStateMessage } from '../protocol/messages.js';
-import { renderCount, renderMaxCursor, renderSelect, type TableScan } from '../sql/select-query.js';
-import {
-  checkpointDue,
-  finishProgress,
-  observeBatch,
-  startProgress,
-  takeCheckpoint,
-  type Checkpoint,
-  type CheckpointPolicy,
-} from '../state/cursor-progress.js';
-import { cursorStreamState } from '../state/stream-state.js';
-import { copyRows } from './copy-rows.js';
+import { renderCount, renderMaxCursor, renderMinValue, renderSelect, type TableScan } from '../sql/select-query.js';
+import { checkpointDue, takeCheckpoint, type Checkpoint, type CheckpointPolicy } from '../state/cursor-progress.js';
+import { finishRange, observeRangeBatch, startRanged, type RangedProgress } from '../state/range-progress.js';
+import { cursorStreamState, streamLabel } from '../state/stream-state.js';
+import type { CopyRowsSpec } from './copy-rows.js';
+import { equalWidthCuts, splitScale } from './range-cuts.js';
 import { readChangeFeed } from './read-change-feed.js';
-import { latestTableVersion } from './table-version.js';
+import { copyRanges, RANGE_MIN_ROWS, rangeBounds, type RangeBounds } from './read-ranges.js';
 import { queryScalarText } from './scalar-text.js';
 import type { StreamPlan } from './stream-plan.js';
+import { latestTableVersion } from './table-version.js';
 
 export interface ReadContext {
   readonly warehouse: Warehouse;
@@ -36,6 +31,8 @@ export interface ReadContext {
   readonly now?: () => number;
   /** Change Data Feed streams whose history is gone read a new snapshot instead of failing. */
   readonly changeDataFeedResnapshot?: boolean;
+  /** Ordered reads of large tables are split into up to this many ranges read at once (default 1). */
+  readonly rangesPerStream?: number;
 }
 
 export interface StreamResult {
@@ -68,7 +65,7 @@ async function pinnedVersion(plan: StreamPlan, ctx: ReadContext): Promise<string
     return latest?.version;
   } catch (err) {
     if (ctx.signal?.aborted === true) throw err;
-    ctx.logger.info(`Reading ${plan.stream.namespace}.${plan.stream.name} without a pinned version (no Delta history: ${(err as Error).message.split('\n')[0]}).`);
+    ctx.logger.info(`Reading ${streamLabel(plan.stream)} without a pinned version (no Delta history: ${(err as Error).message.split('\n')[0]}).`);
     return undefined;
   }
 }
@@ -79,11 +76,14 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: strin
     ...(pinned === undefined ? {} : { versionAsOf: pinned }),
     ...(plan.filter === undefined ? {} : { filter: plan.filter }),
   };
-  await emitEstimate(plan, scan, ctx);
+  const count = await emitEstimate(plan, scan, ctx);
   const order = plan.order;
   const columns = order === undefined || plan.columns.includes(order.column) ? plan.columns : [...plan.columns, order.column];
-  const result = await copyRows(
-    {
+  const cuts = order === undefined ? [] : await planCuts(plan, ctx, scan, order, count, undefined);
+  const ranges: RangeBounds[] = order === undefined ? [{}] : rangeBounds(order.column, (v) => bindCursorValue(order.type, v), {}, cuts);
+  const specFor = (index: number): CopyRowsSpec => {
+    const range = ranges[index]!;
+    return {
       stream: plan.stream,
       columns: plan.columns,
       ...(order === undefined ? {} : { order }),
@@ -91,6 +91,8 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: strin
         renderSelect({
           ...scan,
           columns,
+          ...(range.lower === undefined ? {} : { lowerBound: range.lower }),
+          ...(range.upper === undefined ? {} : { upperBound: range.upper }),
           ...(order === undefined
             ? {}
             : {
@@ -100,9 +102,9 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: strin
                   : { lowerBound: { column: order.column, value: bindCursorValue(order.type, resumeAt), inclusive: true } }),
               }),
         }),
-    },
-    ctx,
-  );
+    };
+  };
+  const result = await copyRanges(ranges.length, specFor, ctx);
   // A full refresh has no position to keep; this STATE tells the destination the stream is whole
   // and carries the exact record count.
   await write(ctx.writer.writeMessage(streamStateMessage(plan.stream, {}, result.records)));
@@ -120,6 +122,7 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: strin
       ? {}
       : { lowerBound: { column: cursor.column, value: bindCursorValue(cursor.type, cursor.after.value), inclusive: cursor.after.inclusive } }),
   };
+  const start = { cursor: cursor.after?.value ?? null, inclusive: cursor.after?.inclusive ?? false };
   const saveState = (checkpoint: Checkpoint): Promise<void> | undefined =>
     ctx.writer.writeMessage(
       streamStateMessage(
@@ -134,21 +137,31 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: strin
   const max = await withRetries(ctx.retry ?? noRetries, 'finding the largest cursor value', () =>
     queryScalarText(ctx.warehouse, renderMaxCursor(lower, cursor.column), 'max_cursor', ctx.signal),
   );
-  let progress = startProgress({ cursor: cursor.after?.value ?? null, inclusive: cursor.after?.inclusive ?? false }, now());
   if (max === undefined || max === null) {
     await emitEstimateRows(plan, 0, ctx);
-    await write(saveState(finishProgress(progress, now()).checkpoint));
+    await write(saveState({ cursor: start.cursor, inclusive: start.inclusive, recordCount: 0 }));
     return { records: 0, bytes: 0 };
   }
   const bounded: TableScan = {
     ...lower,
     upperBound: { column: cursor.column, value: bindCursorValue(cursor.type, max), inclusive: true },
   };
-  await emitEstimate(plan, bounded, ctx);
+  const count = await emitEstimate(plan, bounded, ctx);
   const queryColumns = plan.columns.includes(cursor.column) ? plan.columns : [...plan.columns, cursor.column];
+  const cuts = await planCuts(plan, ctx, bounded, cursor, count, max);
+  const bind = (v: string): ReturnType<typeof bindCursorValue> => bindCursorValue(cursor.type, v);
+  const ranges = rangeBounds(cursor.column, bind, { ...(lower.lowerBound === undefined ? {} : { lower: lower.lowerBound }), upper: bounded.upperBound! }, cuts);
+  let progress: RangedProgress = startRanged(start, [...cuts, max], now());
 
-  const result = await copyRows(
-    {
+  const checkpointIfDue = async (): Promise<void> => {
+    if (!checkpointDue(progress.stream, ctx.checkpoint, now())) return;
+    const taken = takeCheckpoint(progress.stream, now());
+    progress = { ...progress, stream: taken.progress };
+    await write(saveState(taken.checkpoint));
+  };
+  const specFor = (index: number): CopyRowsSpec => {
+    const range = ranges[index]!;
+    return {
       stream: plan.stream,
       columns: plan.columns,
       order: { column: cursor.column },
@@ -157,43 +170,70 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: strin
       query: (resumeAt) =>
         renderSelect({
           ...bounded,
-          ...(resumeAt === undefined
-            ? {}
-            : { lowerBound: { column: cursor.column, value: bindCursorValue(cursor.type, resumeAt), inclusive: true } }),
+          ...(range.lower === undefined ? { lowerBound: undefined } : { lowerBound: range.lower }),
+          ...(range.upper === undefined ? {} : { upperBound: range.upper }),
+          ...(resumeAt === undefined ? {} : { lowerBound: { column: cursor.column, value: bind(resumeAt), inclusive: true } }),
           columns: queryColumns,
           orderBy: [cursor.column],
         }),
       observe: async (rowCount, cursorAt) => {
-        progress = observeBatch(progress, rowCount, (i) => {
+        progress = observeRangeBatch(progress, index, rowCount, (i) => {
           const text = cursorAt(i);
           // The query excludes NULL cursors (comparisons are never true for NULL).
           if (text === null) throw new Error(`NULL cursor value in ${plan.stream.name}.${cursor.column} despite the bounds`);
           return text;
         });
-        if (checkpointDue(progress, ctx.checkpoint, now())) {
-          const taken = takeCheckpoint(progress, now());
-          progress = taken.progress;
-          await write(saveState(taken.checkpoint));
-        }
+        await checkpointIfDue();
       },
-    },
-    ctx,
-  );
-  await write(saveState(finishProgress(progress, now()).checkpoint));
+    };
+  };
+  const result = await copyRanges(ranges.length, specFor, ctx, async (index) => {
+    progress = finishRange(progress, index, now());
+    if (index < ranges.length - 1) await checkpointIfDue();
+  });
+  await write(saveState(takeCheckpoint(progress.stream, now()).checkpoint));
   return result;
 }
 
-/** ESTIMATE from a COUNT(*) over the same bounds (Delta answers it from file statistics). */
-async function emitEstimate(plan: StreamPlan, scan: TableScan, ctx: ReadContext): Promise<void> {
+/**
+ * Cut points for a read split into ranges: only when ranges are asked for, the table is large,
+ * and the order column is an integer or decimal (range-cuts.ts). Costs a MIN (and for a full
+ * refresh a MAX) query over the same scan.
+ */
+async function planCuts(
+  plan: StreamPlan,
+  ctx: ReadContext,
+  scan: TableScan,
+  order: { readonly column: string; readonly type: string },
+  count: number | undefined,
+  knownMax: string | undefined,
+): Promise<string[]> {
+  const parts = ctx.rangesPerStream ?? 1;
+  if (parts < 2 || count === undefined || count < RANGE_MIN_ROWS || splitScale(order.type) === undefined) return [];
+  const scalar = (query: ReturnType<typeof renderMinValue>, column: string): Promise<string | null | undefined> =>
+    withRetries(ctx.retry ?? noRetries, 'finding the range of values to split', () => queryScalarText(ctx.warehouse, query, column, ctx.signal));
+  const min = await scalar(renderMinValue(scan, order.column), 'min_value');
+  const max = knownMax ?? (await scalar(renderMaxCursor(scan, order.column), 'max_cursor'));
+  if (min === undefined || min === null || max === undefined || max === null) return [];
+  const cuts = equalWidthCuts(order.type, min, max, parts);
+  if (cuts.length > 0) ctx.logger.info(`Reading ${streamLabel(plan.stream)} in ${cuts.length + 1} ranges of ${order.column} at once.`);
+  return cuts;
+}
+
+/** ESTIMATE from a COUNT(*) over the same bounds (Delta answers it from file statistics); the count, when known. */
+async function emitEstimate(plan: StreamPlan, scan: TableScan, ctx: ReadContext): Promise<number | undefined> {
   try {
     const text = await withRetries(ctx.retry ?? noRetries, 'counting rows', () =>
       queryScalarText(ctx.warehouse, renderCount(scan), 'row_count', ctx.signal),
     );
-    if (text !== undefined && text !== null) await emitEstimateRows(plan, Number(text), ctx);
+    if (text === undefined || text === null) return undefined;
+    await emitEstimateRows(plan, Number(text), ctx);
+    return Number(text);
   } catch (err) {
     // An estimate only feeds the progress bar; a failure here must not fail the sync.
-    ctx.logger.warn(`Could not estimate the size of ${plan.stream.namespace}.${plan.stream.name}: ${(err as Error).message}`);
+    ctx.logger.warn(`Could not estimate the size of ${streamLabel(plan.stream)}: ${(err as Error).message}`);
     if (ctx.signal?.aborted === true) throw err;
+    return undefined;
   }
 }
 
@@ -204,4 +244,3 @@ async function emitEstimateRows(plan: StreamPlan, rows: number, ctx: ReadContext
 async function write(pending: Promise<void> | undefined): Promise<void> {
   if (pending !== undefined) await pending;
 }
-

@@ -79,6 +79,7 @@ export async function readStreams(options: ReadStreamsOptions): Promise<ReadSumm
         checkpoint: { records: config.checkpointIntervalRecords, seconds: config.checkpointIntervalSeconds },
         retry,
         changeDataFeedResnapshot: config.changeDataFeedResnapshot,
+        rangesPerStream: config.rangesPerStream,
         ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
       });
       records += result.records;

@@ -71,6 +71,12 @@ export function renderMaxCursor(scan: TableScan, cursorColumn: string): Rendered
   return { sql: `SELECT MAX(${quoteIdentifier(cursorColumn)}) AS \`max_cursor\` ${from.sql}`, parameters: from.parameters };
 }
 
+/** The smallest value of a column in the scan, as column `min_value`: where range reads start. */
+export function renderMinValue(scan: TableScan, column: string): RenderedQuery {
+  const from = renderFromWhere(scan);
+  return { sql: `SELECT MIN(${quoteIdentifier(column)}) AS \`min_value\` ${from.sql}`, parameters: from.parameters };
+}
+
 /** The number of rows in the scan, as column `row_count`: the ESTIMATE before a read. */
 export function renderCount(scan: TableScan): RenderedQuery {
   const from = renderFromWhere(scan);

@@ -50,6 +50,7 @@ describe('resolveConfig', () => {
       checkpointIntervalSeconds: 60,
       maxConcurrentStreams: 2,
       retryMaxSeconds: 600,
+      rangesPerStream: 1,
       changeDataFeedDiscovery: true,
       changeDataFeedResnapshot: false,
       tlsCaCertificate: undefined,
