@@ -2,7 +2,8 @@
  * `npm start`: the connector's whole cycle against the embedded Databricks SQL warehouse
  * emulator, through the real CLI and the real driver. It starts the emulator with its sample
  * data, runs check, discover and a full read, adds rows to the table, reads again
- * incrementally from the first read's state, and prints a summary. The Airbyte messages of every
+ * incrementally from the first read's state, then syncs the same table through Delta's Change
+ * Data Feed (a snapshot, then updates and deletes), and prints a summary. The Airbyte messages of every
  * step go to files in the output folder it names; progress goes to stderr.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +23,8 @@ interface StepResult {
   readonly exitCode: number;
   readonly messages: readonly Record<string, unknown>[];
   readonly records: number;
+  /** RECORDs with `_ab_cdc_deleted_at` set. */
+  readonly deletes: number;
   readonly bytes: number;
   readonly seconds: number;
   readonly file: string;
@@ -38,6 +41,7 @@ async function runConnector(name: string, args: readonly string[]): Promise<Step
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: Record<string, unknown>[] = [];
   let records = 0;
+  let deletes = 0;
   let bytes = 0;
   let lastDraw = 0;
   const lines = createInterface({ input: child.stdout });
@@ -46,6 +50,7 @@ async function runConnector(name: string, args: readonly string[]): Promise<Step
     bytes += Buffer.byteLength(line) + 1;
     if (line.startsWith('{"type":"RECORD"')) {
       records += 1;
+      if (line.includes('"_ab_cdc_deleted_at":"')) deletes += 1;
       const now = performance.now();
       if (tty && now - lastDraw > 100) {
         lastDraw = now;
@@ -60,7 +65,7 @@ async function runConnector(name: string, args: readonly string[]): Promise<Step
   if (tty) process.stderr.write('\r\x1b[K');
   const seconds = (performance.now() - started) / 1000;
   say(`  ${name}: exit ${exitCode}, ${records.toLocaleString('en-US')} records in ${seconds.toFixed(2)} s -> ${file}`);
-  return { name, exitCode, messages, records, bytes, seconds, file };
+  return { name, exitCode, messages, records, deletes, bytes, seconds, file };
 }
 
 function find(messages: readonly Record<string, unknown>[], type: string): Record<string, unknown>[] {
@@ -74,7 +79,8 @@ function failIf(condition: boolean, message: string): void {
   }
 }
 
-async function addRows(emulator: RunningEmulator): Promise<void> {
+/** Runs statements through the driver, as another writer of the table would; returns each one's affected rows. */
+async function runSql(emulator: RunningEmulator, statements: readonly string[]): Promise<number[]> {
   // The driver logs to the console by default; the demo's own progress is enough.
   const client = new DBSQLClient({ logger: { log: () => undefined } } as unknown as ConstructorParameters<typeof DBSQLClient>[0]);
   await client.connect({
@@ -86,17 +92,28 @@ async function addRows(emulator: RunningEmulator): Promise<void> {
     telemetryEnabled: false,
   } as Parameters<DBSQLClient['connect']>[0]);
   const session = await client.openSession();
-  const op = await session.executeStatement(
+  const affected: number[] = [];
+  try {
+    for (const sql of statements) {
+      const op = await session.executeStatement(sql);
+      const rows = (await op.fetchAll()) as Record<string, unknown>[];
+      await op.close();
+      affected.push(Number(rows[0]?.['num_affected_rows'] ?? 0));
+    }
+  } finally {
+    await session.close();
+    await client.close();
+  }
+  return affected;
+}
+
+const addRows = (emulator: RunningEmulator): Promise<number[]> =>
+  runSql(emulator, [
     `INSERT INTO hive_metastore.analytics.user_events
      SELECT 100000 + id, id % 250 + 1, 'purchase', TIMESTAMP '2024-02-01 00:00:00' + to_seconds(CAST(id AS BIGINT)),
             map('source', 'web'), CAST(id AS DECIMAL(12,2)), concat('s-new-', CAST(id AS STRING))
      FROM range(${NEW_ROWS})`,
-  );
-  await op.fetchAll();
-  await op.close();
-  await session.close();
-  await client.close();
-}
+  ]);
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
@@ -104,6 +121,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ sampleData: true });
   say(`Emulated Databricks SQL warehouse at https://${emulator.host}:${emulator.port}${emulator.httpPath}`);
   const steps: StepResult[] = [];
+  let changeSummary = '';
   try {
     // The original design's example config, pointed at the emulator.
     const config = {
@@ -158,6 +176,36 @@ async function main(): Promise<void> {
     steps.push(second);
     failIf(second.exitCode !== 0, 'the incremental read failed');
     failIf(second.records !== NEW_ROWS, `the incremental read returned ${second.records} records, expected ${NEW_ROWS}`);
+
+    // The same table through Delta's Change Data Feed: a snapshot, then updates and deletes that
+    // no cursor column would show.
+    const feedCatalog = {
+      streams: configured.streams.map((s) => ({ ...s, cursor_field: ['_ab_cdc_commit_version'] })),
+    };
+    const feedCatalogFile = join(OUT, 'configured_catalog_change_feed.json');
+    writeFileSync(feedCatalogFile, `${JSON.stringify(feedCatalog, null, 2)}\n`);
+    const snapshot = await runConnector('5-read-change-feed-snapshot', ['read', '--config', configFile, '--catalog', feedCatalogFile]);
+    steps.push(snapshot);
+    failIf(snapshot.exitCode !== 0, 'the change feed snapshot failed');
+    failIf(snapshot.records !== first.records + NEW_ROWS, `the snapshot returned ${snapshot.records} records, expected ${first.records + NEW_ROWS}`);
+    const feedStateFile = join(OUT, 'state_change_feed.json');
+    writeFileSync(feedStateFile, `${JSON.stringify([find(snapshot.messages, 'STATE').at(-1)!['state']], null, 2)}\n`);
+
+    const [updated, deleted] = await runSql(emulator, [
+      `UPDATE hive_metastore.analytics.user_events SET event_type = 'refund' WHERE event_id % 100 = 7`,
+      `DELETE FROM hive_metastore.analytics.user_events WHERE event_id % 100 = 13`,
+    ]);
+    say(`  updated ${updated} rows and deleted ${deleted} rows of hive_metastore.analytics.user_events`);
+    const changes = await runConnector('6-read-change-feed-changes', [
+      'read', '--config', configFile, '--catalog', feedCatalogFile, '--state', feedStateFile,
+    ]);
+    steps.push(changes);
+    failIf(changes.exitCode !== 0, 'the change feed read failed');
+    failIf(
+      changes.records !== updated! + deleted! || changes.deletes !== deleted,
+      `the change feed read returned ${changes.records} records (${changes.deletes} deletes), expected ${updated! + deleted!} (${deleted} deletes)`,
+    );
+    changeSummary = `The change feed read returned the ${updated} updated rows and the ${deleted} deleted rows (with _ab_cdc_deleted_at set).`;
   } finally {
     await emulator.stop();
   }
@@ -172,6 +220,7 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `The incremental read returned exactly the ${NEW_ROWS} rows added after the first read.`,
+      changeSummary,
       `Airbyte messages of each step: ${OUT}/*.jsonl`,
       '',
     ].join('\n'),

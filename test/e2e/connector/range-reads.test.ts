@@ -53,14 +53,15 @@ describe('range reads', { timeout: 300_000 }, () => {
     findStream(discoveredStreams(await runConnector('discover', { config })), 'big.events');
 
   /** Each line's record `seq`/`id` as exact text, or the STATE cursor, in stdout order. */
-  const events = (run: ConnectorRun): ({ kind: 'record'; id: string; seq: string } | { kind: 'state'; cursor: string | null })[] =>
-    run.lines.flatMap((line, i) => {
+  type Event = { kind: 'record'; id: string; seq: string } | { kind: 'state'; cursor: string | null };
+  const events = (run: ConnectorRun): Event[] =>
+    run.lines.flatMap((line, i): Event[] => {
       const m = run.messages[i]!;
       if (m.type === 'RECORD') {
         const data = (parseLossless(line) as { record: { data: Record<string, LosslessValue> } }).record.data;
-        return [{ kind: 'record' as const, id: losslessText(data['id']!), seq: losslessText(data['seq']!) }];
+        return [{ kind: 'record', id: losslessText(data['id']!), seq: losslessText(data['seq']!) }];
       }
-      if (m.type === 'STATE') return [{ kind: 'state' as const, cursor: m.state.stream.stream_state.cursor as string | null }];
+      if (m.type === 'STATE') return [{ kind: 'state', cursor: m.state.stream.stream_state.cursor as string | null }];
       return [];
     });
 
