@@ -2,9 +2,9 @@ import { CHANGE_FEED_NAMES } from '../catalog/change-feed-columns.js';
 import { bindCursorValue } from '../catalog/type-mapping.js';
 import { noRetries, withRetries } from '../connection/retry-policy.js';
 import { configError } from '../errors/connector-error.js';
-import { estimateTraceMessage, streamStateMessage } from '../protocol/messages.js';
+import { streamStateMessage } from '../protocol/messages.js';
 import { renderTableChanges } from '../sql/change-feed-query.js';
-import { renderCount, renderSelect, type TableScan } from '../sql/select-query.js';
+import { renderSelect, type TableScan } from '../sql/select-query.js';
 import {
   checkpointDue,
   finishProgress,
@@ -16,6 +16,7 @@ import {
 } from '../state/cursor-progress.js';
 import { cursorStreamState, streamLabel, type SnapshotProgress } from '../state/stream-state.js';
 import { copyRows, type CopyRowsSpec } from './copy-rows.js';
+import { emitEstimate, emitEstimateRows } from './estimate.js';
 import type { ReadContext, StreamResult } from './read-stream.js';
 import type { StreamPlan } from './stream-plan.js';
 import { historyGoneClass, latestTableVersion, type TableVersion } from './table-version.js';
@@ -62,7 +63,7 @@ export async function readChangeFeed(plan: StreamPlan, ctx: ReadContext): Promis
   const newest = BigInt(latest.version);
   if (newest === after) {
     ctx.logger.info(`Stream ${label}: no commit after table version ${feed.after}.`);
-    await write(ctx.writer.writeMessage(estimateTraceMessage(plan.stream, { rows: 0 })));
+    await emitEstimateRows(plan, 0, ctx);
     await write(saveState(plan, ctx, { cursor: feed.after }, 0));
     return { records: 0, bytes: 0 };
   }
@@ -108,7 +109,7 @@ async function readSnapshot(plan: StreamPlan, ctx: ReadContext, at: SnapshotProg
     ...(plan.filter === undefined ? {} : { filter: plan.filter }),
     ...(resume === undefined ? {} : { lowerBound: { column: order!.column, value: bindCursorValue(order!.type, resume), inclusive: false } }),
   };
-  await emitEstimate(plan, ctx, scan);
+  await emitEstimate(plan, scan, ctx);
   const constants = [
     { name: CHANGE_FEED_NAMES.updatedAt, value: { type: 'TIMESTAMP', value: at.commit_timestamp } },
     { name: CHANGE_FEED_NAMES.deletedAt, value: { type: 'TIMESTAMP', value: null } },
@@ -215,18 +216,6 @@ function saveState(
       recordCount,
     ),
   );
-}
-
-async function emitEstimate(plan: StreamPlan, ctx: ReadContext, scan: TableScan): Promise<void> {
-  try {
-    const rows = await ctx.warehouse.queryRows(renderCount(scan).sql, renderCount(scan).parameters, ctx.signal === undefined ? {} : { signal: ctx.signal });
-    const count = rows[0]?.['row_count'];
-    if (count !== undefined && count !== null) await write(ctx.writer.writeMessage(estimateTraceMessage(plan.stream, { rows: Number(count) })));
-  } catch (err) {
-    // An estimate only feeds the progress bar; a failure here must not fail the sync.
-    ctx.logger.warn(`Could not estimate the size of ${streamLabel(plan.stream)}: ${(err as Error).message}`);
-    if (ctx.signal?.aborted === true) throw err;
-  }
 }
 
 function nonNull(value: string | null, label: string, column: string): string {

@@ -4,12 +4,13 @@ import { bindCursorValue } from '../catalog/type-mapping.js';
 import type { Logger } from '../output/logger.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
 import type { JsonLinesWriter } from '../output/json-lines-writer.js';
-import { estimateTraceMessage, streamStateMessage } from '../protocol/messages.js';
-import { renderCount, renderMaxCursor, renderMinValue, renderSelect, type TableScan } from '../sql/select-query.js';
+import { streamStateMessage } from '../protocol/messages.js';
+import { renderMaxCursor, renderMinValue, renderSelect, type TableScan } from '../sql/select-query.js';
 import { checkpointDue, takeCheckpoint, type Checkpoint, type CheckpointPolicy } from '../state/cursor-progress.js';
 import { finishRange, observeRangeBatch, startRanged, type RangedProgress } from '../state/range-progress.js';
 import { cursorStreamState, streamLabel } from '../state/stream-state.js';
 import type { CopyRowsSpec } from './copy-rows.js';
+import { emitEstimate, emitEstimateRows } from './estimate.js';
 import { equalWidthCuts, splitScale } from './range-cuts.js';
 import { readChangeFeed } from './read-change-feed.js';
 import { copyRanges, RANGE_MIN_ROWS, rangeBounds, type RangeBounds } from './read-ranges.js';
@@ -218,27 +219,6 @@ async function planCuts(
   const cuts = equalWidthCuts(order.type, min, max, parts);
   if (cuts.length > 0) ctx.logger.info(`Reading ${streamLabel(plan.stream)} in ${cuts.length + 1} ranges of ${order.column} at once.`);
   return cuts;
-}
-
-/** ESTIMATE from a COUNT(*) over the same bounds (Delta answers it from file statistics); the count, when known. */
-async function emitEstimate(plan: StreamPlan, scan: TableScan, ctx: ReadContext): Promise<number | undefined> {
-  try {
-    const text = await withRetries(ctx.retry ?? noRetries, 'counting rows', () =>
-      queryScalarText(ctx.warehouse, renderCount(scan), 'row_count', ctx.signal),
-    );
-    if (text === undefined || text === null) return undefined;
-    await emitEstimateRows(plan, Number(text), ctx);
-    return Number(text);
-  } catch (err) {
-    // An estimate only feeds the progress bar; a failure here must not fail the sync.
-    ctx.logger.warn(`Could not estimate the size of ${streamLabel(plan.stream)}: ${(err as Error).message}`);
-    if (ctx.signal?.aborted === true) throw err;
-    return undefined;
-  }
-}
-
-async function emitEstimateRows(plan: StreamPlan, rows: number, ctx: ReadContext): Promise<void> {
-  await write(ctx.writer.writeMessage(estimateTraceMessage(plan.stream, { rows })));
 }
 
 async function write(pending: Promise<void> | undefined): Promise<void> {
