@@ -9,6 +9,7 @@ import type { OAuthClient } from './oauth/oidc-endpoints.js';
 import { CloudFetchFiles } from './server/cloud-fetch-files.js';
 import { EmulatorServer } from './server/emulator-server.js';
 import type { RequestRecord } from './server/emulator-server.js';
+import type { StatementRecord } from './server/warehouse-service.js';
 import { resultEncoders } from './server/result-encoders.js';
 import type { SqlEngine } from './server/warehouse-backend.js';
 import { WarehouseService } from './server/warehouse-service.js';
@@ -76,6 +77,8 @@ export interface RunningEmulator {
   revokeToken(token: string): void;
   /** Requests seen so far (RPC names and HTTP status). */
   requests(): readonly RequestRecord[];
+  /** Statements executed so far with their bound parameters, oldest first, like Databricks' query history. */
+  statements(): readonly StatementRecord[];
   /** Open sessions and operations. */
   counts(): { sessions: number; operations: number };
   /** Closes connections, sessions, the engine, and deletes the certificate file. */
@@ -142,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tokens.delete(t);
     },
     requests: () => server.requests,
+    statements: () => [...service.history],
     counts: () => service.counts,
     async stop() {
       if (stopped) return;

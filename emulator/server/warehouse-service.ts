@@ -28,6 +28,15 @@ interface ServerSession {
   readonly operations: Set<string>;
 }
 
+/** One executed statement, as Databricks' query history lists it: the text and its bound parameters. */
+export interface StatementRecord {
+  readonly sql: string;
+  readonly parameters: readonly StatementParameter[];
+}
+
+/** Statements kept in the history (oldest dropped first). */
+const MAX_HISTORY = 5000;
+
 type StatusOnly = { status: TTypes.TStatus };
 type OperationResp = StatusOnly & { operationHandle?: TTypes.TOperationHandle; directResults?: TTypes.TSparkDirectResults };
 type RespClass<R> = new (args: { status: TTypes.TStatus }) => R;
@@ -57,6 +66,7 @@ export class WarehouseService {
   readonly #opts: WarehouseServiceOptions;
   readonly #sessions = new Map<string, ServerSession>();
   readonly #operations = new Map<string, Operation>();
+  readonly #history: StatementRecord[] = [];
   #deferred: (() => void)[] = [];
   readonly #defer = (work: () => void): void => {
     this.#deferred.push(work);
@@ -78,6 +88,11 @@ export class WarehouseService {
   }
 
   /** Open sessions and operations, for the admin endpoint and tests. */
+  /** Statements received by ExecuteStatement, oldest first (the last few thousand). */
+  get history(): readonly StatementRecord[] {
+    return this.#history;
+  }
+
   get counts(): { sessions: number; operations: number } {
     return { sessions: this.#sessions.size, operations: this.#operations.size };
   }
@@ -204,6 +219,8 @@ export class WarehouseService {
       },
     };
     const params = (req.parameters ?? []).map(toParameter);
+    this.#history.push({ sql: req.statement, parameters: params });
+    if (this.#history.length > MAX_HISTORY) this.#history.splice(0, this.#history.length - MAX_HISTORY);
     const engine = this.#opts.engine;
     return this.#startOperation(session, req, T.TOperationType.EXECUTE_STATEMENT, capabilities, T.TExecuteStatementResp, () =>
       engine.execute(req.statement, params, session.engine),

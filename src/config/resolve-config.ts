@@ -3,6 +3,7 @@ import { configError } from '../errors/connector-error.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
 import { checkUserPredicate } from '../sql/user-predicate.js';
 import { configSchema, type ParsedConfig } from './config-schema.js';
+import { misspeltFields } from './unknown-fields.js';
 import { parseWorkspaceAddress } from './workspace-address.js';
 
 export type Credentials =
@@ -68,6 +69,9 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   const fail = (field: string, reason: string): void => {
     problems.push(`config.${field}: ${reason}`);
   };
+  for (const typo of misspeltFields(raw, Object.keys(configSchema.shape))) {
+    fail(typo.field, `is not a field of this connector; did you mean "${typo.meant}"?`);
+  }
 
   const address = parseWorkspaceAddress(c.workspace_url);
   if (typeof address === 'string') fail('workspace_url', address);

@@ -210,3 +210,31 @@ describe('streamFilterFor', () => {
     assert.equal(streamFilterFor(config, { name: 'customers', namespace: 'sales' }), undefined);
   });
 });
+
+describe('misspelt config fields', () => {
+  const base = {
+    workspace_url: 'https://example.cloud.databricks.com',
+    http_path: '/sql/1.0/warehouses/abc',
+    credentials: { auth_type: 'personal_access_token', personal_access_token: 'dapi0123456789' },
+    catalog: 'main',
+  };
+  for (const [typo, meant] of [
+    ['batchsize', 'batch_size'],
+    ['Catalog', 'catalog'],
+    ['warehouse_Id', 'warehouse_id'],
+    ['cursor-field', 'cursor_field'],
+    ['retry_max_second', 'retry_max_seconds'],
+    ['stream_filter', 'stream_filters'],
+  ] as const) {
+    it(`refuses "${typo}", naming it and suggesting "${meant}"`, () => {
+      assert.throws(
+        () => resolveConfig({ ...base, [typo]: 5 }),
+        (err: unknown) =>
+          err instanceof Error && err.message.includes(`config.${typo}: is not a field of this connector; did you mean "${meant}"?`),
+      );
+    });
+  }
+  it('accepts unknown fields that are not near any field (the platform may add its own)', () => {
+    assert.equal(resolveConfig({ ...base, airbyte_workspace: 'x', sourceType: 'databricks' }).catalog, 'main');
+  });
+});
