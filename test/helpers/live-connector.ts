@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertValidLines } from './protocol-validator.js';
+import { assertNoSecrets, findSecrets } from './secret-check.js';
 
 /**
  * Runs the connector CLI as a child process and hands each stdout line to the test as it
@@ -107,6 +108,13 @@ export async function startConnector(command: 'check' | 'discover' | 'read', opt
         void rm(dir, { recursive: true, force: true });
         if (invalid !== undefined) {
           reject(invalid);
+          return;
+        }
+        const stderrText = Buffer.concat(stderr).toString('utf8');
+        try {
+          assertNoSecrets({ stdout: `${lines.join('\n')}\n${pending}`, stderr: stderrText }, findSecrets(options.config));
+        } catch (e) {
+          reject(e);
           return;
         }
         // `pending` holds a line cut by the kill: the platform would drop it too.
