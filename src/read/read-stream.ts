@@ -77,8 +77,11 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: strin
     ...(pinned === undefined ? {} : { versionAsOf: pinned }),
     ...(plan.filter === undefined ? {} : { filter: plan.filter }),
   };
-  const count = await emitEstimate(plan, scan, ctx);
   const order = plan.order;
+  // The count decides a split into ranges; otherwise it only feeds the ESTIMATE and runs beside
+  // the read, so the first records do not wait for it.
+  const estimate = emitEstimate(plan, scan, ctx);
+  const count = order !== undefined && mayRange(ctx) ? await estimate : undefined;
   const columns = order === undefined || plan.columns.includes(order.column) ? plan.columns : [...plan.columns, order.column];
   const cuts = order === undefined ? [] : await planCuts(plan, ctx, scan, order, count, undefined);
   const ranges: RangeBounds[] = order === undefined ? [{}] : rangeBounds(order.column, (v) => bindCursorValue(order.type, v), {}, cuts);
@@ -105,7 +108,7 @@ async function readFullRefresh(plan: StreamPlan, ctx: ReadContext, pinned: strin
         }),
     };
   };
-  const result = await copyRanges(ranges.length, specFor, ctx);
+  const result = await settle(copyRanges(ranges.length, specFor, ctx), estimate);
   // A full refresh has no position to keep; this STATE tells the destination the stream is whole
   // and carries the exact record count.
   await write(ctx.writer.writeMessage(streamStateMessage(plan.stream, {}, result.records)));
@@ -147,7 +150,8 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: strin
     ...lower,
     upperBound: { column: cursor.column, value: bindCursorValue(cursor.type, max), inclusive: true },
   };
-  const count = await emitEstimate(plan, bounded, ctx);
+  const estimate = emitEstimate(plan, bounded, ctx);
+  const count = mayRange(ctx) ? await estimate : undefined;
   const queryColumns = plan.columns.includes(cursor.column) ? plan.columns : [...plan.columns, cursor.column];
   const cuts = await planCuts(plan, ctx, bounded, cursor, count, max);
   const bind = (v: string): ReturnType<typeof bindCursorValue> => bindCursorValue(cursor.type, v);
@@ -188,12 +192,28 @@ async function readIncremental(plan: StreamPlan, ctx: ReadContext, pinned: strin
       },
     };
   };
-  const result = await copyRanges(ranges.length, specFor, ctx, async (index) => {
-    progress = finishRange(progress, index, now());
-    if (index < ranges.length - 1) await checkpointIfDue();
-  });
+  const result = await settle(
+    copyRanges(ranges.length, specFor, ctx, async (index) => {
+      progress = finishRange(progress, index, now());
+      if (index < ranges.length - 1) await checkpointIfDue();
+    }),
+    estimate,
+  );
   await write(saveState(takeCheckpoint(progress.stream, now()).checkpoint));
   return result;
+}
+
+function mayRange(ctx: ReadContext): boolean {
+  return (ctx.rangesPerStream ?? 1) > 1;
+}
+
+/** The read's result once the estimate running beside it has finished too (it never throws for its own failures). */
+async function settle<T>(read: Promise<T>, estimate: Promise<unknown>): Promise<T> {
+  try {
+    return await read;
+  } finally {
+    await estimate.catch(() => undefined);
+  }
 }
 
 /**
