@@ -43,6 +43,9 @@ export interface CopyResult {
 
 const SUFFIX = '}}\n';
 
+/** Rows encoded and written at a time. */
+const SLICE_ROWS = 8192;
+
 /**
  * Copies a query's rows out as RECORD messages, batch by batch with backpressure, and carries on
  * when the result fails part way (a connection reset in FetchResults, a warehouse restart):
@@ -81,33 +84,40 @@ export async function copyRows(spec: CopyRowsSpec, ctx: CopyContext): Promise<Co
       for await (const chunk of ctx.warehouse.queryArrow(query.sql, query.parameters, options)) {
         for (const batch of decodeArrowChunk(chunk)) {
           if (batch.length === 0) continue;
-          const prefix = `${head}${Date.now()},"data":`;
-          let lines: Uint8Array = encodeRecordLines(batch, spec.columns, prefix, SUFFIX);
           const orderText = spec.order === undefined ? undefined : columnText(batch, spec.order.column);
-          let rowCount = batch.length;
-          let valueAt = orderText ?? nothing;
-          if (skip !== undefined) {
-            const kept = dropEmitted(lines, rowCount, orderText!, skip, Buffer.byteLength(prefix));
-            if (kept.stillInGroup === false) skip = undefined;
-            lines = kept.lines;
-            rowCount = kept.rows.length;
-            valueAt = kept.rows.length === batch.length ? orderText! : (i) => orderText!(kept.rows[i]!);
-            if (rowCount === 0) continue;
+          // Encoded and written in slices: the first records leave before the whole batch (up to
+          // 100 000 rows in one Arrow batch) is encoded, and output buffers stay small.
+          for (let start = 0; start < batch.length; start += SLICE_ROWS) {
+            const end = Math.min(batch.length, start + SLICE_ROWS);
+            const prefix = `${head}${Date.now()},"data":`;
+            let lines: Uint8Array = encodeRecordLines(batch, spec.columns, prefix, SUFFIX, { start, end });
+            const sliceText = orderText === undefined ? undefined : start === 0 ? orderText : (i: number) => orderText(start + i);
+            let rowCount = end - start;
+            let valueAt = sliceText ?? nothing;
+            if (skip !== undefined) {
+              const kept = dropEmitted(lines, rowCount, sliceText!, skip, Buffer.byteLength(prefix));
+              if (kept.stillInGroup === false) skip = undefined;
+              lines = kept.lines;
+              const sliceRows = rowCount;
+              rowCount = kept.rows.length;
+              valueAt = kept.rows.length === sliceRows ? sliceText! : (i) => sliceText!(kept.rows[i]!);
+              if (rowCount === 0) continue;
+            }
+            await write(ctx.writer.writeEncodedLines(lines));
+            records += rowCount;
+            bytes += lines.length;
+            fresh += rowCount;
+            if (resumes > 0 && fresh > mark && fresh - rowCount <= mark) window.progressed();
+            ctx.onRecords?.(spec.stream, rowCount, lines.length);
+            if (spec.order !== undefined) {
+              group = rememberBatch(
+                group,
+                { rowCount, valueAt, lines, prefixBytes: Buffer.byteLength(prefix), suffixBytes: SUFFIX.length },
+                ctx.groupMemoryBytes,
+              );
+            }
+            await spec.observe?.(rowCount, valueAt);
           }
-          await write(ctx.writer.writeEncodedLines(lines));
-          records += rowCount;
-          bytes += lines.length;
-          fresh += rowCount;
-          if (resumes > 0 && fresh > mark && fresh - rowCount <= mark) window.progressed();
-          ctx.onRecords?.(spec.stream, rowCount, lines.length);
-          if (spec.order !== undefined) {
-            group = rememberBatch(
-              group,
-              { rowCount, valueAt, lines, prefixBytes: Buffer.byteLength(prefix), suffixBytes: SUFFIX.length },
-              ctx.groupMemoryBytes,
-            );
-          }
-          await spec.observe?.(rowCount, valueAt);
         }
       }
       return { records, bytes, resumes };
