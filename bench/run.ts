@@ -276,7 +276,7 @@ function writeResults(measurements: readonly Measurement[]): void {
     ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
     '',
     'rows/s and time s: driver paths from executing the query to the last row; the connector from its',
-    "stream's RUNNING status (its count and select queries follow) to exit. process s: the whole process.",
+    "stream's RUNNING status (its DESCRIBE HISTORY and SELECT follow; the count runs beside) to exit. process s: the whole process.",
     'first record ms: driver paths from executing the query; the connector from RUNNING to its first',
     'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone.',
     '',
