@@ -119,6 +119,35 @@ describe('copyRows: a result that fails part way', () => {
     });
   }
 
+  it('resumes exactly when Arrow batches are larger than the slices they are written in', async () => {
+    let failures = 0;
+    for (let seed = 1; seed <= 4; seed += 1) {
+      const random = seededRandom(1000 + seed);
+      // Batches of 20 000 rows are written in slices of 8 192: groups of equal `c` span slices.
+      const rows = table(random, 50_000);
+      let left = 2;
+      const { warehouse } = fakeWarehouse(rows, random, true, () => (left-- > 0 ? 1 + Math.floor(random() * 2) : undefined));
+      const { writer, logger, records } = sinks();
+      const observed: string[] = [];
+      const result = await copyRows(
+        {
+          ...ordered(['id', 'c', 'v']),
+          observe: async (n, at) => {
+            for (let i = 0; i < n; i += 1) observed.push(at(i)!);
+          },
+        },
+        { warehouse, writer, logger, batchRows: 20_000, retry: policy },
+      );
+      const emitted = records();
+      failures += result.resumes;
+      assert.deepEqual(multiset(emitted.map((d) => key(d, ['id', 'c', 'v']))), multiset(rows.map((r) => key(r as never, ['id', 'c', 'v']))), `seed ${seed}`);
+      const cs = emitted.map((d) => d.c as number);
+      assert.ok(cs.every((c, i) => i === 0 || cs[i - 1]! <= c), `seed ${seed}: out of order`);
+      assert.deepEqual(observed, cs.map(String));
+    }
+    assert.ok(failures >= 4, `only ${failures} failures injected`);
+  });
+
   it('restarts an unordered read: every row arrives, and the only duplicates are records emitted before the failure', async () => {
     const random = seededRandom(99);
     const rows = table(random, 200);
