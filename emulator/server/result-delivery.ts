@@ -31,6 +31,8 @@ export interface ArrowWindow {
   readonly before: CursorMark;
   readonly maxRows: number;
   readonly batches: TTypes.TSparkArrowBatch[];
+  /** CloudFetch windows: links to files already made, instead of inline batches. */
+  readonly links?: TTypes.TSparkArrowResultLink[];
 }
 
 /**
@@ -91,15 +93,45 @@ export function fetchResponse(op: Operation, maxRows: number, opts: DeliveryOpti
     const rowSet = new T.TRowSet(opts.encoders.columnRowSet(result.columns, slices, startRowOffset) as TTypes.TRowSet);
     return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
   }
-  const rowSet = new T.TRowSet({ startRowOffset: i64(startRowOffset), rows: [] });
-  rowSet.resultLinks = cloudFetchLinks(op, Math.max(limit, opts.cloudFetchFileRows), opts);
-  return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: cursor.remaining > 0, results: rowSet });
+  const rows = Math.max(limit, opts.cloudFetchFileRows);
+  const window = takeLinkWindow(op, rows, opts);
+  const rowSet = new T.TRowSet({ startRowOffset: i64(window.startRowOffset), rows: [] });
+  rowSet.resultLinks = window.links ?? [];
+  const hasMoreRows = cursor.remaining > 0;
+  // As with inline windows, the next file is made while the client downloads and reads this one.
+  if (hasMoreRows && defer) defer(() => linksAhead(op, rows, opts));
+  return new T.TFetchResultsResp({ status: okStatus(), hasMoreRows, results: rowSet });
+}
+
+/** The CloudFetch window made ahead when it has the asked size, else a freshly made one. */
+function takeLinkWindow(op: Operation, rows: number, opts: DeliveryOptions): ArrowWindow {
+  const ahead = op.takeAhead();
+  if (ahead?.links && ahead.maxRows === rows) return ahead;
+  if (ahead) op.cursor?.restore(ahead.before);
+  return linkWindow(op, rows, opts);
+}
+
+function linksAhead(op: Operation, rows: number, opts: DeliveryOptions): void {
+  const cursor = op.cursor;
+  if (!cursor || op.hasAhead || cursor.remaining <= 0) return;
+  const before = cursor.mark();
+  try {
+    op.keepAhead(linkWindow(op, rows, opts));
+  } catch {
+    // The client's own FetchResults makes the file again and reports the failure.
+    cursor.restore(before);
+  }
+}
+
+function linkWindow(op: Operation, rows: number, opts: DeliveryOptions): ArrowWindow {
+  const before = op.cursor!.mark();
+  return { startRowOffset: before.rowOffset, before, maxRows: rows, batches: [], links: cloudFetchLinks(op, rows, opts) };
 }
 
 /** The window encoded ahead when it has the asked size, else a freshly encoded one. */
 function takeArrowWindow(op: Operation, limit: number, opts: DeliveryOptions): ArrowWindow {
   const ahead = op.takeAhead();
-  if (ahead && ahead.maxRows === limit) return ahead;
+  if (ahead && !ahead.links && ahead.maxRows === limit) return ahead;
   if (ahead) op.cursor?.restore(ahead.before);
   return encodeArrowWindow(op, limit, opts);
 }
