@@ -53,6 +53,16 @@ export interface EmulatorOptions {
   readonly engine?: SqlEngine;
 }
 
+/** Options of {@link RunningEmulator.expireHistory}. */
+export interface ExpireHistoryOptions {
+  /**
+   * Clean the transaction log too (log retention): the versions leave DESCRIBE HISTORY and reads
+   * fail with DELTA_VERSION_NOT_FOUND. Default false: a VACUUM, after which reads fail with
+   * DELTA_UNSUPPORTED_TIME_TRAVEL_BEYOND_DELETED_FILE_RETENTION_DURATION.
+   */
+  readonly dropLog?: boolean;
+}
+
 /** A running emulator. */
 export interface RunningEmulator {
   /** Host to connect to (`127.0.0.1` unless `hostname` was given). */
@@ -81,6 +91,12 @@ export interface RunningEmulator {
   statements(): readonly StatementRecord[];
   /** Open sessions and operations. */
   counts(): { sessions: number; operations: number };
+  /**
+   * Makes the versions of a Delta table (`catalog.schema.table`) before `keepFromVersion`
+   * unreadable by time travel and `table_changes`, as retention does on Databricks; the latest
+   * version always stays. Rejects with the engine's error for an unknown table or a view.
+   */
+  expireHistory(table: string, keepFromVersion: number, options?: ExpireHistoryOptions): Promise<void>;
   /** Closes connections, sessions, the engine, and deletes the certificate file. */
   stop(): Promise<void>;
 }
@@ -96,6 +112,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     makeServerCertificate(options.hostname),
     options.engine ? Promise.resolve(options.engine) : createEngine({ sampleData: options.sampleData ?? true, seedSql: options.seedSql ?? [] }),
   ]);
+  const expireHistory = async (table: string, keepFromVersion: number, expire: ExpireHistoryOptions = {}): Promise<void> => {
+    if (engine.expireHistory === undefined) throw new Error('This engine keeps no Delta history to expire.');
+    await engine.expireHistory(table, keepFromVersion, expire);
+  };
   const faults = new FaultInjector(warehouseId, options.faults ?? {});
   const files = new CloudFetchFiles();
   const delivery = {
@@ -126,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     oauthTokenLifetimeSeconds: options.oauthTokenLifetimeSeconds ?? 3600,
     adminSecret,
     publicHost: hostname,
+    expireHistory,
   });
   const port = await server.listen(options.port ?? 0, '127.0.0.1');
   delivery.baseUrl = server.baseUrl;
@@ -147,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requests: () => server.requests,
     statements: () => [...service.history],
     counts: () => service.counts,
+    expireHistory,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -31,5 +31,6 @@ export async function createEngine(setup: EngineSetup): Promise<SqlEngine> {
         s,
       ).result,
     close: () => engine.close(),
+    expireHistory: (table, keepFromVersion, options) => engine.expireHistory(table, keepFromVersion, options),
   };
 }

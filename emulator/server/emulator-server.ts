@@ -27,6 +27,8 @@ export interface EmulatorServerOptions {
   readonly adminSecret: string;
   /** Host name put in URLs this server hands out (CloudFetch links, OIDC issuer). */
   readonly publicHost: string;
+  /** Behind `POST /__admin/expire-history`. */
+  readonly expireHistory: (table: string, keepFromVersion: number, options: { readonly dropLog?: boolean }) => Promise<void>;
 }
 
 /** One line of the request log. */
@@ -191,7 +193,7 @@ export class EmulatorServer {
     res.end(file, () => this.#opts.files.delete(token));
   }
 
-  #onAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): void {
+  async #onAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
     const given = header(req, 'x-emulator-admin');
     if (!given || !sameSecret(given, this.#opts.adminSecret)) return json(res, 403, { error_code: 'PERMISSION_DENIED', message: 'Admin secret required.' });
     const faults = this.#opts.faults;
@@ -213,6 +215,25 @@ export class EmulatorServer {
       }
       if (typeof token !== 'string') return json(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'token required' });
       return json(res, 200, { revoked: this.#opts.tokens.delete(token) });
+    }
+    if (path === '/__admin/expire-history' && req.method === 'POST') {
+      let request: { table?: unknown; keep_from_version?: unknown; drop_log?: unknown } = {};
+      try {
+        request = JSON.parse(body.toString('utf8') || '{}') as typeof request;
+      } catch {
+        // Answered below as a missing field.
+      }
+      const { table, keep_from_version: keep, drop_log: dropLog = false } = request;
+      if (typeof table !== 'string' || !Number.isSafeInteger(keep) || typeof dropLog !== 'boolean') {
+        return json(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'table (string), keep_from_version (integer) and optional drop_log (boolean) required' });
+      }
+      try {
+        await this.#opts.expireHistory(table, keep as number, { dropLog });
+      } catch (error) {
+        const errorClass = (error as { errorClass?: unknown }).errorClass;
+        return json(res, 400, { error_code: typeof errorClass === 'string' ? errorClass : 'INVALID_PARAMETER_VALUE', message: error instanceof Error ? error.message : String(error) });
+      }
+      return json(res, 200, { table, keep_from_version: keep, drop_log: dropLog });
     }
     if (path === '/__admin/state' && req.method === 'GET') {
       return json(res, 200, { ...this.#opts.service.counts, cloudFetchFiles: this.#opts.files.size, requests: this.#log.slice(-200) });

@@ -48,6 +48,8 @@ export interface SqlEngine {
   getTableTypes(session: EngineSessionState): Promise<EngineResult>;
   getFunctions(session: EngineSessionState, filter: MetadataFilter & { readonly functionName?: string }): Promise<EngineResult>;
   close(): Promise<void> | void;
+  /** Makes a Delta table's versions before `keepFromVersion` unreadable (retention); absent when the engine keeps no history. */
+  expireHistory?(table: string, keepFromVersion: number, options: { readonly dropLog?: boolean }): Promise<void>;
 }
 
 /** Which Spark types travel as native Arrow types (TSparkArrowTypes from the request). */
