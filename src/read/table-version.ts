@@ -45,5 +45,5 @@ const HISTORY_GONE = [
 /** The Delta error class when `err` says the history is gone, else undefined. */
 export function historyGoneClass(err: unknown): string | undefined {
   const text = err instanceof Error ? err.message : String(err);
-  return HISTORY_GONE.find((c) => text.includes(`[${c}]`) || text.includes(c));
+  return HISTORY_GONE.find((c) => text.includes(c));
 }

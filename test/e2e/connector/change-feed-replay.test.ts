@@ -17,7 +17,7 @@ import {
   runConnector,
   type ConnectorRun,
 } from '../../helpers/connector-cli.js';
-import { losslessText, type LosslessValue } from '../../helpers/lossless-json.js';
+import { applyRecords, assertStoreEqualsTable, CDC_VERSION, valueText, type ReplayedRow } from '../../helpers/change-replay.js';
 
 /**
  * Change Data Feed syncs replayed the way a deduplicating destination applies them (upsert by
@@ -33,7 +33,6 @@ const COLUMNS = ['id', 'big', 'amount', 'ts', 'note'] as const;
 const TABLE = 'main.feed.items';
 
 type Row = Readonly<Record<(typeof COLUMNS)[number], string | null>>;
-type Held = { readonly row: Row; readonly version: bigint };
 
 describe('Change Data Feed replay', { timeout: 600_000 }, () => {
   let emulator: RunningEmulator;
@@ -125,29 +124,13 @@ describe('Change Data Feed replay', { timeout: 600_000 }, () => {
     }
   }
 
-  const store = new Map<string, Held>();
+  const store = new Map<string, ReplayedRow>();
   const apply = (run: ConnectorRun): { records: number; versions: bigint[] } => {
     const data = recordData(run, 'feed.items');
-    const versions: bigint[] = [];
-    for (const d of data) {
-      const version = BigInt(text(d['_ab_cdc_commit_version']!)!);
-      versions.push(version);
-      const id = text(d['id']!)!;
-      const held = store.get(id);
-      if (held !== undefined && held.version > version) continue;
-      if (d['_ab_cdc_deleted_at'] !== null) store.delete(id);
-      else store.set(id, { version, row: Object.fromEntries(COLUMNS.map((c) => [c, text(d[c]!)])) as Row });
-    }
-    return { records: data.length, versions };
+    applyRecords(store, data, COLUMNS, ['id']);
+    return { records: data.length, versions: data.map((d) => BigInt(valueText(d[CDC_VERSION])!)) };
   };
-  const assertStoreIsTable = (table: Map<string, Row>, when: string): void => {
-    assert.deepEqual(
-      [...store.keys()].sort(),
-      [...table.keys()].sort(),
-      `${when}: the replayed keys differ from the table's (seed ${SEED})`,
-    );
-    for (const [id, row] of table) assert.deepEqual(store.get(id)!.row, row, `${when}: key ${id} (seed ${SEED})`);
-  };
+  const assertStoreIsTable = (table: Map<string, Row>, when: string): void => assertStoreEqualsTable(store, table, `${when} (seed ${SEED})`);
 
   let state: unknown[] | undefined;
   const catalog = () =>
@@ -229,8 +212,3 @@ describe('Change Data Feed replay', { timeout: 600_000 }, () => {
     assertStoreIsTable(table, 'after the re-snapshot');
   });
 });
-
-function text(value: LosslessValue): string | null {
-  if (value === null) return null;
-  return typeof value === 'string' ? value : losslessText(value);
-}
