@@ -38,6 +38,8 @@ interface Measurement {
   readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly firstRecordMs: number | undefined;
+  /** CPU seconds the emulator process spent while this path read (Linux /proc; undefined elsewhere). */
+  readonly emulatorCpuSeconds: number | undefined;
 }
 
 interface Connection {
@@ -51,13 +53,25 @@ interface Connection {
 const work = mkdtempSync(join(tmpdir(), 'source-databricks-bench-'));
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
-async function startEmulatorProcess(): Promise<{ connection: Connection; stop(): void }> {
+async function startEmulatorProcess(): Promise<{ connection: Connection; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--no-sample'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
-  return { connection: JSON.parse(line) as Connection, stop: () => child.kill('SIGTERM') };
+  return { connection: JSON.parse(line) as Connection, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function createTables(connection: Connection): Promise<void> {
@@ -110,7 +124,7 @@ function measureProcess(
   });
 }
 
-async function measureDriver(path: 'transport' | 'rows', size: number, connectionFile: string): Promise<Measurement> {
+async function measureDriver(path: 'transport' | 'rows', size: number, connectionFile: string): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
   let output = '';
   const result = await measureProcess(
     ['--import', 'tsx', 'bench/driver-read.ts', path, connectionFile, `${BENCH_SCHEMA}.${benchTableName(size)}`],
@@ -134,7 +148,7 @@ async function measureDriver(path: 'transport' | 'rows', size: number, connectio
   };
 }
 
-async function measureConnector(size: number, configFile: string, catalogFile: string): Promise<Measurement> {
+async function measureConnector(size: number, configFile: string, catalogFile: string): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
   // The read's clock starts at the stream's RUNNING status (its queries follow) and ends at exit.
   // The connector buffers its output, so the status is taken from its emitted_at (same machine
   // clock), not from when the line arrives; the first record counts when it arrives.
@@ -214,11 +228,17 @@ async function main(): Promise<void> {
       for (let run = 1; run <= RUNS; run++) {
         const paths: PathName[] = SKIP_ROWS_AT.has(size) ? ['transport', 'connector'] : ['transport', 'rows', 'connector'];
         for (const path of paths) {
-          const m = path === 'connector'
+          const emulatorCpuBefore = processCpuSeconds(emulator.pid);
+          const measured = path === 'connector'
             ? await measureConnector(size, configFile, catalogFile)
             : await measureDriver(path, size, connectionFile);
+          const emulatorCpuAfter = processCpuSeconds(emulator.pid);
+          const m: Measurement = {
+            ...measured,
+            emulatorCpuSeconds: emulatorCpuBefore === undefined || emulatorCpuAfter === undefined ? undefined : emulatorCpuAfter - emulatorCpuBefore,
+          };
           measurements.push(m);
-          log(`  ${size} rows, run ${run}, ${path}: ${(m.rows / m.seconds).toFixed(0)} rows/s, ${m.cpuSeconds.toFixed(1)} CPU s, ${m.peakRssMb.toFixed(0)} MB peak RSS`);
+          log(`  ${size} rows, run ${run}, ${path}: ${(m.rows / m.seconds).toFixed(0)} rows/s, ${m.cpuSeconds.toFixed(1)} CPU s (emulator ${m.emulatorCpuSeconds?.toFixed(1) ?? '?'}), ${m.peakRssMb.toFixed(0)} MB peak RSS, first record ${m.firstRecordMs?.toFixed(0)} ms`);
         }
       }
     }
@@ -246,6 +266,7 @@ function writeResults(measurements: readonly Measurement[]): void {
         cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
         peakRssMb: median(ms.map((m) => m.peakRssMb)),
         firstRecordMs: median(ms.map((m) => m.firstRecordMs ?? NaN)),
+        emulatorCpuSeconds: median(ms.map((m) => m.emulatorCpuSeconds ?? NaN)),
       };
     };
     for (const path of ['transport', 'rows', 'connector'] as const) {
@@ -269,16 +290,17 @@ function writeResults(measurements: readonly Measurement[]): void {
   const md = [
     `Benchmark of ${result.date.slice(0, 10)} on ${machine}; median of ${RUNS} runs.`,
     '',
-    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | peak RSS MB | first record ms |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} |`),
+    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} |`),
     '',
     ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
     '',
     'rows/s and time s: driver paths from executing the query to the last row; the connector from its',
     "stream's RUNNING status (its DESCRIBE HISTORY and SELECT follow; the count runs beside) to exit. process s: the whole process.",
     'first record ms: driver paths from executing the query; the connector from RUNNING to its first',
-    'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone.',
+    'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone; emulator CPU s: the',
+    "emulator's process over the same read (both share the machine's cores).',
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'results.md'), md);
