@@ -300,7 +300,7 @@ function writeResults(measurements: readonly Measurement[]): void {
     "stream's RUNNING status (its DESCRIBE HISTORY and SELECT follow; the count runs beside) to exit. process s: the whole process.",
     'first record ms: driver paths from executing the query; the connector from RUNNING to its first',
     'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone; emulator CPU s: the',
-    "emulator's process over the same read (both share the machine's cores).',
+    "emulator's process over the same read (both share the machine's cores).",
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'results.md'), md);
