@@ -11,6 +11,7 @@
  * path b, ~45k rows/s, is skipped to save time; empty to run it everywhere).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { request } from 'node:https';
 import { cpus, totalmem } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,10 @@ interface Measurement {
   readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly firstRecordMs: number | undefined;
+  /** Connector only: from the warehouse accepting the SELECT (ExecuteStatement answered) to the first RECORD line. */
+  readonly firstRecordAfterAcceptMs?: number | undefined;
+  /** Connector only: from the SELECT accepted to the warehouse having its whole result. */
+  readonly queryMs?: number | undefined;
   /** CPU seconds the emulator process spent while this path read (Linux /proc; undefined elsewhere). */
   readonly emulatorCpuSeconds: number | undefined;
 }
@@ -48,6 +53,7 @@ interface Connection {
   http_path: string;
   token: string;
   ca_cert_file: string;
+  admin_secret: string;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'source-databricks-bench-'));
@@ -72,6 +78,40 @@ function processCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+interface StatementTimes {
+  readonly sql: string;
+  readonly answeredAt?: number;
+  readonly finishedAt?: number;
+}
+
+/** The emulator's recent statements with when each was accepted and finished (its admin API). */
+function recentStatements(connection: Connection): Promise<StatementTimes[]> {
+  return new Promise((done, fail) => {
+    const req = request(
+      {
+        host: connection.host,
+        port: connection.port,
+        path: '/__admin/statements',
+        headers: { 'x-emulator-admin': connection.admin_secret },
+        ca: readFileSync(connection.ca_cert_file),
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('end', () => done((JSON.parse(Buffer.concat(parts).toString('utf8')) as { statements: StatementTimes[] }).statements));
+      },
+    );
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** The connector's table read: the last SELECT of the table that is not its row count. */
+function tableSelect(statements: readonly StatementTimes[], size: number): StatementTimes | undefined {
+  const table = benchTableName(size);
+  return statements.filter((s) => /^\s*SELECT/i.test(s.sql) && s.sql.includes(table) && !/COUNT\s*\(/i.test(s.sql)).at(-1);
 }
 
 async function createTables(connection: Connection): Promise<void> {
@@ -148,7 +188,7 @@ async function measureDriver(path: 'transport' | 'rows', size: number, connectio
   };
 }
 
-async function measureConnector(size: number, configFile: string, catalogFile: string): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
+async function measureConnector(size: number, configFile: string, catalogFile: string, connection: Connection): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
   // The read's clock starts at the stream's RUNNING status (its queries follow) and ends at exit.
   // The connector buffers its output, so the status is taken from its emitted_at (same machine
   // clock), not from when the line arrives; the first record counts when it arrives.
@@ -174,6 +214,7 @@ async function measureConnector(size: number, configFile: string, catalogFile: s
   const rows = summary === null ? NaN : Number(summary[1]);
   if (rows !== size) throw new Error(`connector read ${rows} of ${size} rows`);
   if (runningAt === undefined) throw new Error('connector output has no RUNNING stream status');
+  const select = tableSelect(await recentStatements(connection), size);
   return {
     path: 'connector',
     size,
@@ -184,6 +225,8 @@ async function measureConnector(size: number, configFile: string, catalogFile: s
     cpuSeconds: result.cpuSeconds,
     peakRssMb: result.peakRssMb,
     firstRecordMs: firstRecordAt === undefined ? undefined : firstRecordAt - runningAt,
+    firstRecordAfterAcceptMs: firstRecordAt === undefined || select?.answeredAt === undefined ? undefined : firstRecordAt - select.answeredAt,
+    queryMs: select?.answeredAt === undefined || select.finishedAt === undefined ? undefined : select.finishedAt - select.answeredAt,
   };
 }
 
@@ -230,7 +273,7 @@ async function main(): Promise<void> {
         for (const path of paths) {
           const emulatorCpuBefore = processCpuSeconds(emulator.pid);
           const measured = path === 'connector'
-            ? await measureConnector(size, configFile, catalogFile)
+            ? await measureConnector(size, configFile, catalogFile, emulator.connection)
             : await measureDriver(path, size, connectionFile);
           const emulatorCpuAfter = processCpuSeconds(emulator.pid);
           const m: Measurement = {
@@ -238,7 +281,7 @@ async function main(): Promise<void> {
             emulatorCpuSeconds: emulatorCpuBefore === undefined || emulatorCpuAfter === undefined ? undefined : emulatorCpuAfter - emulatorCpuBefore,
           };
           measurements.push(m);
-          log(`  ${size} rows, run ${run}, ${path}: ${(m.rows / m.seconds).toFixed(0)} rows/s, ${m.cpuSeconds.toFixed(1)} CPU s (emulator ${m.emulatorCpuSeconds?.toFixed(1) ?? '?'}), ${m.peakRssMb.toFixed(0)} MB peak RSS, first record ${m.firstRecordMs?.toFixed(0)} ms`);
+          log(`  ${size} rows, run ${run}, ${path}: ${(m.rows / m.seconds).toFixed(0)} rows/s, ${m.cpuSeconds.toFixed(1)} CPU s (emulator ${m.emulatorCpuSeconds?.toFixed(1) ?? '?'}), ${m.peakRssMb.toFixed(0)} MB peak RSS, first record ${m.firstRecordMs?.toFixed(0)} ms${m.firstRecordAfterAcceptMs === undefined ? '' : ` (${m.firstRecordAfterAcceptMs.toFixed(0)} ms after the SELECT was accepted, result ready after ${m.queryMs?.toFixed(0)} ms)`}`);
         }
       }
     }
@@ -267,6 +310,8 @@ function writeResults(measurements: readonly Measurement[]): void {
         peakRssMb: median(ms.map((m) => m.peakRssMb)),
         firstRecordMs: median(ms.map((m) => m.firstRecordMs ?? NaN)),
         emulatorCpuSeconds: median(ms.map((m) => m.emulatorCpuSeconds ?? NaN)),
+        firstRecordAfterAcceptMs: median(ms.map((m) => m.firstRecordAfterAcceptMs ?? NaN)),
+        queryMs: median(ms.map((m) => m.queryMs ?? NaN)),
       };
     };
     for (const path of ['transport', 'rows', 'connector'] as const) {
@@ -290,9 +335,9 @@ function writeResults(measurements: readonly Measurement[]): void {
   const md = [
     `Benchmark of ${result.date.slice(0, 10)} on ${machine}; median of ${RUNS} runs.`,
     '',
-    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} |`),
+    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms | after accept ms | result ready ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} | ${fmt(r['firstRecordAfterAcceptMs'])} | ${fmt(r['queryMs'])} |`),
     '',
     ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
     '',
@@ -300,7 +345,9 @@ function writeResults(measurements: readonly Measurement[]): void {
     "stream's RUNNING status (its DESCRIBE HISTORY and SELECT follow; the count runs beside) to exit. process s: the whole process.",
     'first record ms: driver paths from executing the query; the connector from RUNNING to its first',
     'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone; emulator CPU s: the',
-    "emulator's process over the same read (both share the machine's cores).",
+    "emulator's process over the same read (both share the machine's cores). after accept ms: the connector's",
+    'first RECORD after the warehouse accepted its SELECT (ExecuteStatement answered, from the emulator\'s',
+    'statement log); result ready ms: from then until the warehouse had the whole result.',
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'results.md'), md);

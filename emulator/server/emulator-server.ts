@@ -235,6 +235,10 @@ export class EmulatorServer {
       }
       return json(res, 200, { table, keep_from_version: keep, drop_log: dropLog });
     }
+    if (path === '/__admin/statements' && req.method === 'GET') {
+      // The last statements with when each was accepted and finished (the benchmark's clock).
+      return json(res, 200, { statements: this.#opts.service.history.slice(-200) });
+    }
     if (path === '/__admin/state' && req.method === 'GET') {
       return json(res, 200, { ...this.#opts.service.counts, cloudFetchFiles: this.#opts.files.size, requests: this.#log.slice(-200) });
     }

@@ -32,6 +32,10 @@ interface ServerSession {
 export interface StatementRecord {
   readonly sql: string;
   readonly parameters: readonly StatementParameter[];
+  /** When ExecuteStatement answered with the operation handle (the query accepted), epoch ms. */
+  answeredAt?: number;
+  /** When the engine had the whole result (or failed), epoch ms. */
+  finishedAt?: number;
 }
 
 /** Statements kept in the history (oldest dropped first). */
@@ -219,12 +223,16 @@ export class WarehouseService {
       },
     };
     const params = (req.parameters ?? []).map(toParameter);
-    this.#history.push({ sql: req.statement, parameters: params });
+    const record: StatementRecord = { sql: req.statement, parameters: params };
+    this.#history.push(record);
     if (this.#history.length > MAX_HISTORY) this.#history.splice(0, this.#history.length - MAX_HISTORY);
     const engine = this.#opts.engine;
-    return this.#startOperation(session, req, T.TOperationType.EXECUTE_STATEMENT, capabilities, T.TExecuteStatementResp, () =>
+    const resp = await this.#startOperation(session, req, T.TOperationType.EXECUTE_STATEMENT, capabilities, T.TExecuteStatementResp, () =>
       engine.execute(req.statement, params, session.engine),
+      (done) => void done.then(() => (record.finishedAt = Date.now())),
     );
+    record.answeredAt = Date.now();
+    return resp;
   }
 
   #metadata<R extends OperationResp>(
@@ -251,6 +259,7 @@ export class WarehouseService {
     capabilities: ResultCapabilities,
     Resp: RespClass<R>,
     start: () => RunningStatement,
+    onStarted?: (done: Promise<void>) => void,
   ): Promise<R> {
     const op = new Operation({
       id: newHandleIdentifier(),
@@ -263,6 +272,7 @@ export class WarehouseService {
     });
     this.#operations.set(op.key, op);
     session.operations.add(op.key);
+    onStarted?.(op.done);
     if (req.runAsync === false) {
       await op.done;
       if (op.error) {

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../output/logger.js';
 import { ProgressDisplay } from '../output/progress-display.js';
 import { Redactor } from '../output/redactor.js';
 import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
+import { EncoderPool } from '../read/encode/encoder-pool.js';
 import { readStreams } from '../read/read-streams.js';
 import { connectorSpecification } from '../spec/connector-spec.js';
 import { parseArgs } from './args.js';
@@ -84,6 +85,8 @@ async function run(inputs: CommandInputs, writer: JsonLinesWriter, logger: Logge
       if (inputs.catalog.streams.length === 0) throw configError('The configured catalog has no streams to read.');
       const warehouse = await openWarehouse(inputs.config, logger);
       const progress = new ProgressDisplay();
+      const threads = inputs.config.encoderThreads;
+      const encoder = threads > 0 ? new EncoderPool(threads) : undefined;
       try {
         const summary = await readStreams({
           config: inputs.config,
@@ -94,11 +97,13 @@ async function run(inputs: CommandInputs, writer: JsonLinesWriter, logger: Logge
           logger,
           redact: redactor.redact,
           onRecords: (stream, records) => progress.add(stream, records),
+          ...(encoder === undefined ? {} : { encoder }),
         });
         logger.info(`Read ${summary.records} records (${summary.bytes} bytes) from ${summary.streams} streams; ${summary.failed.length} failed.`);
         return summary.failed.length === 0 ? 0 : 1;
       } finally {
         progress.finish();
+        await encoder?.close();
         await warehouse.close().catch(() => undefined);
       }
     }

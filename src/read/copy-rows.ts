@@ -5,8 +5,9 @@ import type { JsonLinesWriter } from '../output/json-lines-writer.js';
 import type { StreamDescriptor } from '../protocol/airbyte-protocol.js';
 import type { RenderedQuery } from '../sql/select-query.js';
 import { streamLabel } from '../state/stream-state.js';
-import { decodeArrowChunk } from './arrow/decode-arrow-chunk.js';
-import { columnText, encodeRecordLines } from './arrow/encode-rows.js';
+import { encodeAhead } from './encode/encode-ahead.js';
+import { edgeValue, RECORD_SUFFIX } from './encode/encode-slices.js';
+import { inlineEncoder, type SliceEncoder } from './encode/slice-encoder.js';
 import { dataKey, emittedData, emptyGroup, lineOffset, rememberBatch, type EmittedGroup } from './emitted-group.js';
 
 /** What to copy, and how it can resume. */
@@ -18,7 +19,11 @@ export interface CopyRowsSpec {
   readonly query: (resumeAt: string | undefined) => RenderedQuery;
   /** Rows arrive sorted ascending by this column, whose values are never NULL. */
   readonly order?: { readonly column: string };
-  /** Called after each batch is written, with the emitted rows' order values. */
+  /**
+   * Called after each batch is written, with the emitted rows' order values. `valueAt` knows the
+   * values from the last row back to the first change of value (what a checkpoint needs), not
+   * every row: asking for a row before that may throw.
+   */
   readonly observe?: (rowCount: number, valueAt: (row: number) => string | null) => Promise<void>;
 }
 
@@ -32,6 +37,8 @@ export interface CopyContext {
   readonly onRecords?: (stream: StreamDescriptor, records: number, bytes: number) => void;
   /** Largest group of equal order values remembered for a resume (default 64 MiB). */
   readonly groupMemoryBytes?: number;
+  /** Where chunks are decoded and encoded (default: on this thread, as they are written). */
+  readonly encoder?: SliceEncoder;
 }
 
 export interface CopyResult {
@@ -40,8 +47,6 @@ export interface CopyResult {
   /** How many times the result failed and the read went on. */
   readonly resumes: number;
 }
-
-const SUFFIX = '}}\n';
 
 /** Rows encoded and written at a time. */
 const SLICE_ROWS = 8192;
@@ -66,6 +71,8 @@ export async function copyRows(spec: CopyRowsSpec, ctx: CopyContext): Promise<Co
     `"stream":${JSON.stringify(spec.stream.name)},"emitted_at":`;
   const label = streamLabel(spec.stream);
   const window = retryWindow(ctx.retry ?? noRetries, `reading ${label}`);
+  const encoder = ctx.encoder ?? inlineEncoder;
+  const job = { columns: spec.columns, head, sliceRows: SLICE_ROWS, ...(spec.order === undefined ? {} : { orderColumn: spec.order.column }) };
   const options = { batchRows: ctx.batchRows, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
   let records = 0;
   let bytes = 0;
@@ -81,43 +88,37 @@ export async function copyRows(spec: CopyRowsSpec, ctx: CopyContext): Promise<Co
     const query = spec.query(resumeAt);
     let fresh = 0;
     try {
-      for await (const chunk of ctx.warehouse.queryArrow(query.sql, query.parameters, options)) {
-        for (const batch of decodeArrowChunk(chunk)) {
-          if (batch.length === 0) continue;
-          const orderText = spec.order === undefined ? undefined : columnText(batch, spec.order.column);
-          // Encoded and written in slices: the first records leave before the whole batch (up to
-          // 100 000 rows in one Arrow batch) is encoded, and output buffers stay small.
-          for (let start = 0; start < batch.length; start += SLICE_ROWS) {
-            const end = Math.min(batch.length, start + SLICE_ROWS);
-            const prefix = `${head}${Date.now()},"data":`;
-            let lines: Uint8Array = encodeRecordLines(batch, spec.columns, prefix, SUFFIX, { start, end });
-            const sliceText = orderText === undefined ? undefined : start === 0 ? orderText : (i: number) => orderText(start + i);
-            let rowCount = end - start;
-            let valueAt = sliceText ?? nothing;
-            if (skip !== undefined) {
-              const kept = dropEmitted(lines, rowCount, sliceText!, skip, Buffer.byteLength(prefix));
-              if (kept.stillInGroup === false) skip = undefined;
-              lines = kept.lines;
-              const sliceRows = rowCount;
-              rowCount = kept.rows.length;
-              valueAt = kept.rows.length === sliceRows ? sliceText! : (i) => sliceText!(kept.rows[i]!);
-              if (rowCount === 0) continue;
-            }
-            await write(ctx.writer.writeEncodedLines(lines));
-            records += rowCount;
-            bytes += lines.length;
-            fresh += rowCount;
-            if (resumes > 0 && fresh > mark && fresh - rowCount <= mark) window.progressed();
-            ctx.onRecords?.(spec.stream, rowCount, lines.length);
-            if (spec.order !== undefined) {
-              group = rememberBatch(
-                group,
-                { rowCount, valueAt, lines, prefixBytes: Buffer.byteLength(prefix), suffixBytes: SUFFIX.length },
-                ctx.groupMemoryBytes,
-              );
-            }
-            await spec.observe?.(rowCount, valueAt);
+      const chunks = ctx.warehouse.queryArrow(query.sql, query.parameters, options);
+      for await (const ticket of encodeAhead(chunks, (chunk) => encoder.encode({ ...job, chunk }))) {
+        for await (const slice of ticket) {
+          let lines = slice.lines;
+          let rowCount = slice.rowCount;
+          const edges = slice.order;
+          const sliceText = edges === undefined ? nothing : (i: number) => edgeValue(edges, i);
+          let valueAt = sliceText;
+          if (skip !== undefined) {
+            const inGroup = edges!.first === skip.value ? edges!.leadingRows : 0;
+            const kept = dropEmitted(lines, rowCount, inGroup, skip, slice.prefixBytes);
+            if (inGroup < rowCount) skip = undefined;
+            lines = kept.lines;
+            rowCount = kept.rows.length;
+            valueAt = kept.rows.length === slice.rowCount ? sliceText : (i) => sliceText(kept.rows[i]!);
+            if (rowCount === 0) continue;
           }
+          await write(ctx.writer.writeEncodedLines(lines));
+          records += rowCount;
+          bytes += lines.length;
+          fresh += rowCount;
+          if (resumes > 0 && fresh > mark && fresh - rowCount <= mark) window.progressed();
+          ctx.onRecords?.(spec.stream, rowCount, lines.length);
+          if (spec.order !== undefined) {
+            group = rememberBatch(
+              group,
+              { rowCount, valueAt, lines, prefixBytes: slice.prefixBytes, suffixBytes: RECORD_SUFFIX.length },
+              ctx.groupMemoryBytes,
+            );
+          }
+          await spec.observe?.(rowCount, valueAt);
         }
       }
       return { records, bytes, resumes };
@@ -147,24 +148,22 @@ export async function copyRows(spec: CopyRowsSpec, ctx: CopyContext): Promise<Co
 }
 
 /**
- * Drops, from a resumed read's batch, the rows of the resumed group that were already emitted.
- * The group's rows come first (the read is ordered); everything after them is new.
+ * Drops, from a resumed read's slice, the rows of the resumed group that were already emitted.
+ * The group's rows come first (the read is ordered): `inGroup` of them; everything after is new.
  */
 function dropEmitted(
   lines: Uint8Array,
   rowCount: number,
-  valueAt: (row: number) => string | null,
+  inGroup: number,
   skip: { readonly value: string; readonly counts: Map<string, number> },
   prefixBytes: number,
-): { lines: Uint8Array; rows: number[]; stillInGroup: boolean } {
-  let inGroup = 0;
-  while (inGroup < rowCount && valueAt(inGroup) === skip.value) inGroup += 1;
+): { lines: Uint8Array; rows: number[] } {
   const rows: number[] = [];
   const kept: Uint8Array[] = [];
   let start = 0;
   for (let row = 0; row < inGroup; row += 1) {
     const end = lines.indexOf(0x0a, start) + 1;
-    const key = dataKey(lines, start, end, prefixBytes, SUFFIX.length);
+    const key = dataKey(lines, start, end, prefixBytes, RECORD_SUFFIX.length);
     const left = skip.counts.get(key) ?? 0;
     if (left > 0) {
       skip.counts.set(key, left - 1);
@@ -176,7 +175,7 @@ function dropEmitted(
   }
   for (let row = inGroup; row < rowCount; row += 1) rows.push(row);
   if (inGroup < rowCount) kept.push(lines.subarray(lineOffset(lines, rowCount - inGroup)));
-  return { lines: kept.length === 1 ? kept[0]! : Buffer.concat(kept), rows, stillInGroup: inGroup === rowCount };
+  return { lines: kept.length === 1 ? kept[0]! : Buffer.concat(kept), rows };
 }
 
 const nothing = (): string | null => null;

@@ -10,6 +10,7 @@ import { checkpointDue, takeCheckpoint, type Checkpoint, type CheckpointPolicy }
 import { finishRange, observeRangeBatch, startRanged, type RangedProgress } from '../state/range-progress.js';
 import { cursorStreamState, streamLabel } from '../state/stream-state.js';
 import type { CopyRowsSpec } from './copy-rows.js';
+import type { SliceEncoder } from './encode/slice-encoder.js';
 import { emitEstimate, emitEstimateRows } from './estimate.js';
 import { equalWidthCuts, splitScale } from './range-cuts.js';
 import { readChangeFeed } from './read-change-feed.js';
@@ -34,6 +35,8 @@ export interface ReadContext {
   readonly changeDataFeedResnapshot?: boolean;
   /** Ordered reads of large tables are split into up to this many ranges read at once (default 1). */
   readonly rangesPerStream?: number;
+  /** Where records are encoded (default: on this thread). */
+  readonly encoder?: SliceEncoder;
 }
 
 export interface StreamResult {

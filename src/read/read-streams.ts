@@ -11,6 +11,7 @@ import type { ConfiguredAirbyteCatalog, StreamDescriptor } from '../protocol/air
 import { streamDescriptor, streamStatusMessage } from '../protocol/messages.js';
 import { streamKey, type IncomingState } from '../state/parse-state.js';
 import { streamLabel } from '../state/stream-state.js';
+import type { SliceEncoder } from './encode/slice-encoder.js';
 import { planStream } from './plan-streams.js';
 import { readStream, type ReadContext } from './read-stream.js';
 
@@ -25,6 +26,8 @@ export interface ReadStreamsOptions {
   readonly onRecords?: ReadContext['onRecords'];
   /** Retries of results that fail part way; default: `retry_max_seconds`, logged as WARN. */
   readonly retry?: RetryPolicy;
+  /** Where records are encoded (default: on this thread). */
+  readonly encoder?: SliceEncoder;
 }
 
 export interface ReadSummary {
@@ -81,6 +84,7 @@ export async function readStreams(options: ReadStreamsOptions): Promise<ReadSumm
         changeDataFeedResnapshot: config.changeDataFeedResnapshot,
         rangesPerStream: config.rangesPerStream,
         ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
+        ...(options.encoder === undefined ? {} : { encoder: options.encoder }),
       });
       records += result.records;
       bytes += result.bytes;

@@ -67,9 +67,11 @@ describe('range reads', { timeout: 300_000 }, () => {
 
   const seqOf = (id: number): bigint => BASE + BigInt(Math.floor(id / 7));
 
-  it('incremental: every row once, in 4 ranges, and no STATE ahead of an unsent row', async () => {
+  for (const threads of [0, 2]) {
+  it(`incremental: every row once, in 4 ranges, and no STATE ahead of an unsent row (${threads === 0 ? 'encoded on the main thread' : `${threads} encoder threads`})`, async () => {
+    const cfg = { ...config, encoder_threads: threads };
     const catalog = configuredCatalog(configureStream(await stream(), { syncMode: 'incremental', cursorField: ['seq'] }));
-    const run = await runConnector('read', { config, catalog, timeoutMs: 240_000 });
+    const run = await runConnector('read', { config: cfg, catalog, timeoutMs: 240_000 });
     assert.equal(run.exitCode, 0, describeRun(run));
     assert.match(run.stderr + run.stdout, /in 4 ranges of seq at once/);
     const seen = new Map<string, number>();
@@ -101,7 +103,7 @@ describe('range reads', { timeout: 300_000 }, () => {
     // Resume from a STATE taken part way: exactly the rows above it come back.
     const middle = states[Math.floor(states.length / 2)]!;
     const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'events', namespace: 'big' }, stream_state: { version: 1, cursor_field: ['seq'], cursor: middle } } }];
-    const resumed = await runConnector('read', { config, catalog, state, timeoutMs: 240_000 });
+    const resumed = await runConnector('read', { config: cfg, catalog, state, timeoutMs: 240_000 });
     assert.equal(resumed.exitCode, 0, describeRun(resumed));
     const again = events(resumed).filter((e) => e.kind === 'record');
     const expected = ROWS - below(BigInt(middle));
@@ -109,6 +111,7 @@ describe('range reads', { timeout: 300_000 }, () => {
     assert.ok(again.every((e) => BigInt(e.seq) > BigInt(middle)));
     emittedAtOrBelow = new Map();
   });
+  }
 
   it('full refresh: every row once, split on the primary key', async () => {
     const catalog = configuredCatalog(configureStream(await stream(), { syncMode: 'full_refresh' }));

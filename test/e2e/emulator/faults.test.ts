@@ -19,6 +19,23 @@ describe('injected faults as the driver sees them', () => {
     assert.equal((await adminRequest(emu, 'GET', '/__admin/faults', emu.adminSecret)).status, 200);
   });
 
+  it('logs each statement with when it was accepted and when its result was whole', async () => {
+    const before = Date.now();
+    const driver = await openDriverSession(emu);
+    try {
+      await queryRows(driver.session, 'SELECT 41 + 1 AS answer');
+    } finally {
+      await driver.close();
+    }
+    assert.equal((await adminRequest(emu, 'GET', '/__admin/statements', undefined)).status, 403);
+    const reply = await adminRequest(emu, 'GET', '/__admin/statements', emu.adminSecret);
+    const statements = (reply.body as { statements: { sql: string; answeredAt?: number; finishedAt?: number }[] }).statements;
+    const last = statements.at(-1)!;
+    assert.equal(last.sql, 'SELECT 41 + 1 AS answer');
+    assert.ok(last.answeredAt! >= before && last.answeredAt! <= Date.now(), 'answeredAt is when ExecuteStatement answered');
+    assert.ok(last.finishedAt! >= before && last.finishedAt! <= Date.now(), 'finishedAt is when the result was whole');
+  });
+
   it('cold start: OpenSession fails with HTTP 503 TEMPORARILY_UNAVAILABLE (the driver does not retry it)', async () => {
     await setFaults(emu, { coldStart: { unavailableSeconds: 30, retryAfterSeconds: 1 } });
     try {

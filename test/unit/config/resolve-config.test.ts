@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig, streamFilterFor } from '../../../src/config/resolve-config.js';
+import { availableParallelism } from 'node:os';
+import { defaultEncoderThreads, resolveConfig, streamFilterFor } from '../../../src/config/resolve-config.js';
 import { ConnectorError } from '../../../src/errors/connector-error.js';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcdef';
@@ -51,11 +52,19 @@ describe('resolveConfig', () => {
       maxConcurrentStreams: 2,
       retryMaxSeconds: 600,
       rangesPerStream: 1,
+      encoderThreads: defaultEncoderThreads(availableParallelism()),
       changeDataFeedDiscovery: true,
       changeDataFeedResnapshot: false,
       tlsCaCertificate: undefined,
       secrets: [TOKEN],
     });
+  });
+
+  it('encodes on the CPUs beside the main thread (none with 2 or fewer, at most 4) unless the config names a number', () => {
+    assert.deepEqual([1, 2, 3, 4, 8, 64].map(defaultEncoderThreads), [0, 0, 2, 3, 4, 4]);
+    assert.equal(resolveConfig({ ...base, encoder_threads: 0 }).encoderThreads, 0);
+    assert.equal(resolveConfig({ ...base, encoder_threads: 7 }).encoderThreads, 7);
+    assert.throws(() => resolveConfig({ ...base, encoder_threads: 17 }), /encoder_threads/);
   });
 
   it('fills defaults and keeps fields Airbyte adds', () => {

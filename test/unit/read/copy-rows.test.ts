@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as A from 'apache-arrow';
 import type { ArrowChunk, Warehouse } from '../../../src/client/warehouse.js';
 import type { RetryPolicy } from '../../../src/connection/retry-policy.js';
 import type { JsonLinesWriter } from '../../../src/output/json-lines-writer.js';
 import type { Logger } from '../../../src/output/logger.js';
 import { copyRows, type CopyRowsSpec } from '../../../src/read/copy-rows.js';
+import { EncoderPool } from '../../../src/read/encode/encoder-pool.js';
 import { inlineChunk, vector } from './arrow/build-ipc.js';
 import { fakeClock, netError } from '../../helpers/retry-fakes.js';
 import { seededRandom } from '../../../emulator/faults/seeded-random.js';
@@ -85,7 +86,47 @@ const multiset = (items: readonly string[]): Map<string, number> => {
   return m;
 };
 
-describe('copyRows: a result that fails part way', () => {
+/**
+ * Records what an observer can read of each batch's order values, the way the checkpoint and
+ * resume logic reads them (from the last row back to the first change of value), and
+ * checks it against the cursors of the records emitted.
+ */
+function edgeObserver(): { observe(n: number, at: (row: number) => string | null): void; check(cursors: readonly string[]): void } {
+  const batches: { n: number; reads: [number, string | null][] }[] = [];
+  return {
+    observe(n, at) {
+      let row = n - 1;
+      const last = at(row);
+      const reads: [number, string | null][] = [[row, last]];
+      while (row > 0 && at(row - 1) === last) reads.push([--row, last]);
+      if (row > 0) reads.push([row - 1, at(row - 1)]);
+      batches.push({ n, reads });
+    },
+    check(cursors) {
+      let offset = 0;
+      for (const batch of batches) {
+        for (const [row, value] of batch.reads) assert.equal(value, cursors[offset + row], `row ${offset + row}`);
+        offset += batch.n;
+      }
+      assert.equal(offset, cursors.length, 'the observer saw every emitted record');
+    },
+  };
+}
+
+/** The encoder of the tests running now: none (the main thread) or a pool of worker threads. */
+let encoding: () => { encoder?: EncoderPool } = () => ({});
+
+for (const threads of [0, 2]) {
+describe(`copyRows: a result that fails part way (${threads === 0 ? 'encoded on the main thread' : `encoded by ${threads} worker threads`})`, () => {
+  let pool: EncoderPool | undefined;
+  before(() => {
+    pool = threads === 0 ? undefined : new EncoderPool(threads);
+    encoding = () => (pool === undefined ? {} : { encoder: pool });
+  });
+  after(async () => {
+    await pool?.close();
+  });
+
   for (const columns of [['id', 'c', 'v'], ['c', 'v']] as const) {
     it(`resumes an ordered read without repeating or skipping a row, over 40 random failure schedules (columns ${columns.join(',')})`, async () => {
       let failures = 0;
@@ -95,15 +136,15 @@ describe('copyRows: a result that fails part way', () => {
         let left = 1 + Math.floor(random() * 5);
         const { warehouse, queries } = fakeWarehouse(rows, random, true, () => (left-- > 0 ? Math.floor(random() * 25) : undefined));
         const { writer, logger, records } = sinks();
-        const observed: string[] = [];
+        const observed = edgeObserver();
         const result = await copyRows(
           {
             ...ordered(columns),
             observe: async (n, at) => {
-              for (let i = 0; i < n; i += 1) observed.push(at(i)!);
+              observed.observe(n, at);
             },
           },
-          { warehouse, writer, logger, batchRows: 7, retry: policy },
+          { ...encoding(), warehouse, writer, logger, batchRows: 7, retry: policy },
         );
         const emitted = records();
         failures += result.resumes;
@@ -112,7 +153,7 @@ describe('copyRows: a result that fails part way', () => {
         // Records come out in cursor order, and the observer sees exactly their cursors.
         const cs = emitted.map((d) => d.c as number);
         assert.ok(cs.every((c, i) => i === 0 || cs[i - 1]! <= c), `seed ${seed}: out of order`);
-        assert.deepEqual(observed, cs.map(String));
+        observed.check(cs.map(String));
         assert.equal(queries.length, result.resumes + 1);
       }
       assert.ok(failures > 60, `only ${failures} failures injected`);
@@ -128,22 +169,22 @@ describe('copyRows: a result that fails part way', () => {
       let left = 2;
       const { warehouse } = fakeWarehouse(rows, random, true, () => (left-- > 0 ? 1 + Math.floor(random() * 2) : undefined));
       const { writer, logger, records } = sinks();
-      const observed: string[] = [];
+      const observed = edgeObserver();
       const result = await copyRows(
         {
           ...ordered(['id', 'c', 'v']),
           observe: async (n, at) => {
-            for (let i = 0; i < n; i += 1) observed.push(at(i)!);
+            observed.observe(n, at);
           },
         },
-        { warehouse, writer, logger, batchRows: 20_000, retry: policy },
+        { ...encoding(), warehouse, writer, logger, batchRows: 20_000, retry: policy },
       );
       const emitted = records();
       failures += result.resumes;
       assert.deepEqual(multiset(emitted.map((d) => key(d, ['id', 'c', 'v']))), multiset(rows.map((r) => key(r as never, ['id', 'c', 'v']))), `seed ${seed}`);
       const cs = emitted.map((d) => d.c as number);
       assert.ok(cs.every((c, i) => i === 0 || cs[i - 1]! <= c), `seed ${seed}: out of order`);
-      assert.deepEqual(observed, cs.map(String));
+      observed.check(cs.map(String));
     }
     assert.ok(failures >= 4, `only ${failures} failures injected`);
   });
@@ -154,7 +195,7 @@ describe('copyRows: a result that fails part way', () => {
     let left = 1;
     const { warehouse } = fakeWarehouse(rows, random, false, () => (left-- > 0 ? 5 : undefined));
     const { writer, logger, records, warnings } = sinks();
-    const result = await copyRows({ stream, columns: ['id', 'c', 'v'], query: () => ({ sql: 'all', parameters: {} }) }, { warehouse, writer, logger, batchRows: 10, retry: policy });
+    const result = await copyRows({ stream, columns: ['id', 'c', 'v'], query: () => ({ sql: 'all', parameters: {} }) }, { ...encoding(), warehouse, writer, logger, batchRows: 10, retry: policy });
     const ids = records().map((d) => d.id as number);
     assert.deepEqual(new Set(ids), new Set(rows.map((r) => r.id)));
     assert.equal(ids.length, 250);
@@ -168,7 +209,7 @@ describe('copyRows: a result that fails part way', () => {
     const random = seededRandom(5);
     const { warehouse } = fakeWarehouse(rows, random, true, () => (left-- > 0 ? 3 : undefined));
     const { writer, logger, records, warnings } = sinks();
-    await copyRows(ordered(['id', 'c', 'v']), { warehouse, writer, logger, batchRows: 10, retry: policy, groupMemoryBytes: 500 });
+    await copyRows(ordered(['id', 'c', 'v']), { ...encoding(), warehouse, writer, logger, batchRows: 10, retry: policy, groupMemoryBytes: 500 });
     const ids = records().map((d) => d.id as number);
     assert.deepEqual(new Set(ids), new Set(rows.map((r) => r.id)));
     assert.equal(ids.length, 90, 'the 30 records of group c=1 emitted before the failure come again');
@@ -179,6 +220,7 @@ describe('copyRows: a result that fails part way', () => {
     const rows = table(seededRandom(1), 50);
     const { warehouse } = fakeWarehouse(rows, seededRandom(2), true, () => 2);
     const { writer, logger } = sinks();
-    await assert.rejects(copyRows(ordered(['id']), { warehouse, writer, logger, batchRows: 10 }), (e: { code?: string }) => e.code === 'ECONNRESET');
+    await assert.rejects(copyRows(ordered(['id']), { ...encoding(), warehouse, writer, logger, batchRows: 10 }), (e: { code?: string }) => e.code === 'ECONNRESET');
   });
 });
+}

@@ -1,0 +1,34 @@
+import { encodeSlices, type EncodedSlice, type EncodeJob } from './encode-slices.js';
+
+/** The slices of one submitted job, in order. Iterate it once; `discard` drops what is left. */
+export interface EncodeTicket extends AsyncIterable<EncodedSlice> {
+  /** Drops the job's remaining slices (the read failed or stopped); never throws. */
+  discard(): void;
+}
+
+/** Turns fetched chunks into RECORD lines, on this thread or elsewhere. */
+export interface SliceEncoder {
+  /** Starts encoding `job` (it may be encoded while earlier tickets are still being read). */
+  encode(job: EncodeJob): EncodeTicket;
+}
+
+/**
+ * Encodes on the calling thread, lazily as the ticket is read: what a read gets when no pool
+ * was set up (unit tests, `encoder_threads: 0`).
+ */
+export const inlineEncoder: SliceEncoder = {
+  encode(job) {
+    let discarded = false;
+    return {
+      discard: () => {
+        discarded = true;
+      },
+      async *[Symbol.asyncIterator]() {
+        for (const slice of encodeSlices(job)) {
+          if (discarded) return;
+          yield slice;
+        }
+      },
+    };
+  },
+};
