@@ -63,19 +63,26 @@ export class JsonLinesWriter {
   /**
    * Hands over bytes that already are whole UTF-8, newline-terminated lines (a batch of records
    * encoded straight from Arrow). Anything buffered goes first, so order is kept; a large batch is
-   * passed to the stream as it is, without copying.
+   * passed to the stream as it is, without copying. `released` is called once the writer no
+   * longer needs `bytes` (copied, or written out by the stream, or failed), so their memory can
+   * be used again; not before, since the stream reads a large batch in place.
    */
-  writeEncodedLines(bytes: Uint8Array): Promise<void> | undefined {
-    if (bytes.length === 0) return this.#drain;
+  writeEncodedLines(bytes: Uint8Array, released?: () => void): Promise<void> | undefined {
+    if (bytes.length === 0) {
+      released?.();
+      return this.#drain;
+    }
     if (bytes[bytes.length - 1] !== 0x0a) throw new Error('writeEncodedLines expects newline-terminated lines');
     if (this.#error !== undefined) throw this.#error;
     if (this.#used + bytes.length <= this.#buffer.length) {
       this.#buffer.set(bytes, this.#used);
       this.#used += bytes.length;
+      released?.();
       return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
     }
     this.#push();
-    if (!this.#stream.write(bytes)) this.#waitForDrain();
+    const accepted = released === undefined ? this.#stream.write(bytes) : this.#stream.write(bytes, () => released());
+    if (!accepted) this.#waitForDrain();
     return this.#drain;
   }
 

@@ -103,21 +103,24 @@ export async function copyRows(spec: CopyRowsSpec, ctx: CopyContext): Promise<Co
             lines = kept.lines;
             rowCount = kept.rows.length;
             valueAt = kept.rows.length === slice.rowCount ? sliceText : (i) => sliceText(kept.rows[i]!);
-            if (rowCount === 0) continue;
+            if (rowCount === 0) {
+              encoder.recycle(slice.lines);
+              continue;
+            }
           }
-          await write(ctx.writer.writeEncodedLines(lines));
+          const length = lines.length;
+          // Remembered before the write: once written, the slice's buffer goes back to be reused.
+          const remembered =
+            spec.order === undefined
+              ? group
+              : rememberBatch(group, { rowCount, valueAt, lines, prefixBytes: slice.prefixBytes, suffixBytes: RECORD_SUFFIX.length }, ctx.groupMemoryBytes);
+          await write(ctx.writer.writeEncodedLines(lines, () => encoder.recycle(slice.lines)));
+          group = remembered;
           records += rowCount;
-          bytes += lines.length;
+          bytes += length;
           fresh += rowCount;
           if (resumes > 0 && fresh > mark && fresh - rowCount <= mark) window.progressed();
-          ctx.onRecords?.(spec.stream, rowCount, lines.length);
-          if (spec.order !== undefined) {
-            group = rememberBatch(
-              group,
-              { rowCount, valueAt, lines, prefixBytes: slice.prefixBytes, suffixBytes: RECORD_SUFFIX.length },
-              ctx.groupMemoryBytes,
-            );
-          }
+          ctx.onRecords?.(spec.stream, rowCount, length);
           await spec.observe?.(rowCount, valueAt);
         }
       }

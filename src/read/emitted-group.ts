@@ -44,8 +44,8 @@ export interface EmittedBatch {
 
 /**
  * The group after a batch was emitted. Only the batch's trailing rows that share its last value
- * are kept (found by reading values back from the end), so an ordinary batch costs a couple of
- * lookups and a subarray.
+ * are kept (found by reading values back from the end) and copied, so an ordinary batch costs a
+ * couple of lookups and a copy of its last line.
  */
 export function rememberBatch(group: EmittedGroup, batch: EmittedBatch, maxBytes = DEFAULT_GROUP_MEMORY_BYTES): EmittedGroup {
   const n = batch.rowCount;
@@ -56,9 +56,11 @@ export function rememberBatch(group: EmittedGroup, batch: EmittedBatch, maxBytes
   const continues = tailStart === 0 && group.value === last;
   const base: EmittedGroup = continues ? group : { value: last, pieces: [], bytes: 0, overflowed: false };
   if (base.overflowed) return base;
-  const lines = tailStart === 0 ? batch.lines : batch.lines.subarray(lineOffset(batch.lines, n - tailStart));
-  const bytes = base.bytes + lines.length;
+  const tail = tailStart === 0 ? batch.lines : batch.lines.subarray(lineOffset(batch.lines, n - tailStart));
+  const bytes = base.bytes + tail.length;
   if (bytes > maxBytes) return { value: last, pieces: [], bytes: 0, overflowed: true };
+  // A copy: the batch's buffer is filled with later records once it is written.
+  const lines = Buffer.from(tail);
   return {
     value: last,
     pieces: [...base.pieces, { lines, prefixBytes: batch.prefixBytes, suffixBytes: batch.suffixBytes }],
@@ -74,6 +76,7 @@ export function emittedData(group: EmittedGroup): Map<string, number> {
     let start = 0;
     while (start < piece.lines.length) {
       const end = piece.lines.indexOf(0x0a, start);
+      if (end < 0) throw new Error('a remembered record line lost its newline (its buffer was reused)');
       const key = dataKey(piece.lines, start, end + 1, piece.prefixBytes, piece.suffixBytes);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       start = end + 1;

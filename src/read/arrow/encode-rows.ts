@@ -3,7 +3,7 @@ import { UnsupportedArrowError } from './arrow-schema.js';
 import { columnCodec } from './column-codec.js';
 import type { ColumnData, DecodedBatch } from './decode-arrow-chunk.js';
 import { createSink } from './byte-sink.js';
-import type { ByteSink } from './byte-sink.js';
+import type { ByteSink, SinkBuffers } from './byte-sink.js';
 import { writeRows } from './row-writer.js';
 
 function column(batch: DecodedBatch, name: string): ColumnData {
@@ -89,6 +89,7 @@ function checkRange(batch: DecodedBatch, range: RowRange): void {
  * rest of an Airbyte RECORD message and `\n`). The fastest way to emit records: values are
  * written as UTF-8 bytes straight from the Arrow buffers. `rows` limits it to a range of the
  * batch, so a large batch can go out in slices of a few MB instead of one buffer of its size.
+ * With `buffers` the result is a view on a buffer from there, to be released once written.
  */
 export function encodeRecordLines(
   batch: DecodedBatch,
@@ -96,9 +97,10 @@ export function encodeRecordLines(
   prefix = '',
   suffix = '\n',
   rows: RowRange = { start: 0, end: batch.length },
+  buffers?: SinkBuffers,
 ): Buffer {
   checkRange(batch, rows);
-  const sink = createSink(initialCapacity(batch, columnNames, rows, Buffer.byteLength(prefix) + Buffer.byteLength(suffix)));
+  const sink = createSink(initialCapacity(batch, columnNames, rows, Buffer.byteLength(prefix) + Buffer.byteLength(suffix)), buffers);
   writeBatch(batch, columnNames, rows, sink, prefix, suffix, null);
   return sink.buf.subarray(0, sink.pos);
 }

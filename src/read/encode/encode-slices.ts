@@ -1,4 +1,5 @@
 import type { ArrowChunk } from '../../client/warehouse.js';
+import type { SinkBuffers } from '../arrow/byte-sink.js';
 import { decodeArrowChunk } from '../arrow/decode-arrow-chunk.js';
 import { columnText, encodeRecordLines } from '../arrow/encode-rows.js';
 
@@ -48,9 +49,10 @@ export const RECORD_SUFFIX = '}}\n';
 
 /**
  * Decodes a chunk and encodes its rows slice by slice: the first slice leaves before a large
- * Arrow batch (up to 100 000 rows) is encoded whole, and each buffer stays a few MB.
+ * Arrow batch (up to 100 000 rows) is encoded whole, and each buffer stays a few MB. With
+ * `buffers`, each slice's lines are a view on a buffer from there, to be given back once written.
  */
-export function* encodeSlices(job: EncodeJob): Generator<EncodedSlice> {
+export function* encodeSlices(job: EncodeJob, buffers?: SinkBuffers): Generator<EncodedSlice> {
   for (const batch of decodeArrowChunk(job.chunk)) {
     if (batch.length === 0) continue;
     const orderText = job.orderColumn === undefined ? undefined : columnText(batch, job.orderColumn);
@@ -58,7 +60,7 @@ export function* encodeSlices(job: EncodeJob): Generator<EncodedSlice> {
       const end = Math.min(batch.length, start + job.sliceRows);
       // emitted_at is when the record was made, per slice.
       const prefix = `${job.head}${Date.now()},"data":`;
-      const lines = encodeRecordLines(batch, job.columns, prefix, RECORD_SUFFIX, { start, end });
+      const lines = encodeRecordLines(batch, job.columns, prefix, RECORD_SUFFIX, { start, end }, buffers);
       const slice = { lines, rowCount: end - start, prefixBytes: Buffer.byteLength(prefix) };
       yield orderText === undefined ? slice : { ...slice, order: orderEdges(end - start, (i) => orderText(start + i)) };
     }

@@ -2,9 +2,18 @@ import type { EncodeJob, OrderEdges } from './encode-slices.js';
 
 /** Main thread to worker: encode this job. */
 export interface JobMessage {
+  readonly kind: 'job';
   readonly id: number;
   readonly job: EncodeJob;
 }
+
+/** Main thread to worker: a slice's buffer, written out, back for a later slice. */
+export interface RecycleMessage {
+  readonly kind: 'recycle';
+  readonly buffer: ArrayBuffer;
+}
+
+export type WorkerMessage = JobMessage | RecycleMessage;
 
 /** Worker to main thread: one slice of a job, its end, or why it failed. */
 export type ResultMessage =

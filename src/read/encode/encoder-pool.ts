@@ -2,8 +2,9 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UnsupportedArrowError } from '../arrow/arrow-schema.js';
+import { MIN_POOLED_BYTES } from './buffer-pool.js';
 import type { EncodedSlice, EncodeJob } from './encode-slices.js';
-import { portable, postWithTransfer, type JobMessage, type ResultMessage } from './encoder-messages.js';
+import { portable, postWithTransfer, type JobMessage, type RecycleMessage, type ResultMessage } from './encoder-messages.js';
 import type { EncodeTicket, SliceEncoder } from './slice-encoder.js';
 
 // The worker runs from the same tree as this module: .js in dist (the image), .ts when the
@@ -34,6 +35,8 @@ interface Slot {
 export class EncoderPool implements SliceEncoder {
   readonly #slots: (Slot | undefined)[];
   readonly #queues = new Map<number, SliceQueue>();
+  /** The worker each slice buffer came from, to go back to once written. */
+  readonly #origins = new WeakMap<ArrayBuffer, Slot>();
   #nextId = 1;
   #closed = false;
 
@@ -64,7 +67,7 @@ export class EncoderPool implements SliceEncoder {
       batches: job.chunk.batches.map((b) => portable(b, transfer)),
       rowCount: job.chunk.rowCount,
     };
-    const message: JobMessage = { id, job: { ...job, chunk } };
+    const message: JobMessage = { kind: 'job', id, job: { ...job, chunk } };
     try {
       postWithTransfer((m, t) => slot.worker.postMessage(m, t), message, transfer);
     } catch (error) {
@@ -72,6 +75,20 @@ export class EncoderPool implements SliceEncoder {
       queue.fail(error instanceof Error ? error : new Error(String(error)));
     }
     return queue;
+  }
+
+  /**
+   * Sends a slice's buffer back to the worker that filled it; a buffer from elsewhere, or from
+   * a worker that is gone, is left to the collector.
+   */
+  recycle(lines: Uint8Array): void {
+    const buffer = lines.buffer;
+    if (!(buffer instanceof ArrayBuffer)) return;
+    const slot = this.#origins.get(buffer);
+    if (slot === undefined || !this.#slots.includes(slot)) return;
+    this.#origins.delete(buffer);
+    const message: RecycleMessage = { kind: 'recycle', buffer };
+    postWithTransfer((m, t) => slot.worker.postMessage(m, t), message, [buffer]);
   }
 
   /** Stops the workers; tickets not finished fail. */
@@ -114,6 +131,8 @@ export class EncoderPool implements SliceEncoder {
     const queue = this.#queues.get(message.id);
     if (message.kind === 'slice') {
       const { id: _, kind: __, ...slice } = message;
+      const buffer = slice.lines.buffer;
+      if (buffer instanceof ArrayBuffer && buffer.byteLength >= MIN_POOLED_BYTES) this.#origins.set(buffer, slot);
       queue?.push(slice);
       return;
     }

@@ -1,20 +1,31 @@
 import { parentPort } from 'node:worker_threads';
+import { BufferPool, MIN_POOLED_BYTES } from './buffer-pool.js';
 import { encodeSlices } from './encode-slices.js';
-import { portable, postWithTransfer, type JobMessage, type ResultMessage } from './encoder-messages.js';
+import { portable, postWithTransfer, type ResultMessage, type WorkerMessage } from './encoder-messages.js';
 
 // A worker thread of the encoder pool (encoder-pool.ts): decodes each chunk it is sent and posts
-// back its RECORD lines slice by slice, jobs one at a time in the order they came.
+// back its RECORD lines slice by slice, jobs one at a time in the order they came. Slice buffers
+// move to the main thread and come back once written, to be filled again.
 const port = parentPort;
 if (port === null) throw new Error('encoder-worker.ts runs only as a worker thread');
 
 const post = (message: unknown, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
+const buffers = new BufferPool();
 
-port.on('message', ({ id, job }: JobMessage) => {
+port.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'recycle') {
+    buffers.release(new Uint8Array(message.buffer));
+    return;
+  }
+  const { id, job } = message;
   try {
-    for (const slice of encodeSlices(job)) {
+    for (const slice of encodeSlices(job, buffers)) {
       const transfer: ArrayBuffer[] = [];
-      const message: ResultMessage = { id, kind: 'slice', ...slice, lines: portable(slice.lines, transfer) };
-      postWithTransfer(post, message, transfer);
+      // A pooled buffer moves whole (however little of it the slice fills), so it can come back.
+      const pooled = slice.lines.buffer instanceof ArrayBuffer && slice.lines.buffer.byteLength >= MIN_POOLED_BYTES;
+      if (pooled) transfer.push(slice.lines.buffer);
+      const lines = pooled ? slice.lines : portable(slice.lines, transfer);
+      postWithTransfer(post, { id, kind: 'slice', ...slice, lines } satisfies ResultMessage, transfer);
     }
     post({ id, kind: 'done' } satisfies ResultMessage);
   } catch (error) {

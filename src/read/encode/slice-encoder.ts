@@ -1,3 +1,4 @@
+import { BufferPool } from './buffer-pool.js';
 import { encodeSlices, type EncodedSlice, type EncodeJob } from './encode-slices.js';
 
 /** The slices of one submitted job, in order. Iterate it once; `discard` drops what is left. */
@@ -10,7 +11,16 @@ export interface EncodeTicket extends AsyncIterable<EncodedSlice> {
 export interface SliceEncoder {
   /** Starts encoding `job` (it may be encoded while earlier tickets are still being read). */
   encode(job: EncodeJob): EncodeTicket;
+  /**
+   * Gives back a slice's `lines` once nothing reads them any more (the stream took them), so
+   * their buffer makes a later slice. Optional for the caller: a slice never given back is
+   * simply collected.
+   */
+  recycle(lines: Uint8Array): void;
 }
+
+/** Output buffers of the inline encoder; the thread's only encoder, so one pool serves it. */
+const inlineBuffers = new BufferPool();
 
 /**
  * Encodes on the calling thread, lazily as the ticket is read: what a read gets when no pool
@@ -24,11 +34,14 @@ export const inlineEncoder: SliceEncoder = {
         discarded = true;
       },
       async *[Symbol.asyncIterator]() {
-        for (const slice of encodeSlices(job)) {
+        for (const slice of encodeSlices(job, inlineBuffers)) {
           if (discarded) return;
           yield slice;
         }
       },
     };
+  },
+  recycle(lines) {
+    inlineBuffers.release(lines);
   },
 };

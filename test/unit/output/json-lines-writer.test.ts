@@ -72,6 +72,48 @@ describe('JsonLinesWriter', () => {
     assert.equal(s.text(), '{"a":1}\n{"a":2}\n{"a":3}\n');
   });
 
+  it('gives encoded lines back once it no longer reads them: at once when copied, after the write when passed on', async () => {
+    const writes: string[] = [];
+    // The stream reads each chunk only when it finishes writing it, as a slow pipe would.
+    const stream = new Writable({
+      write(chunk: Buffer, _e, done) {
+        setTimeout(() => {
+          writes.push(chunk.toString('utf8'));
+          done();
+        }, 5);
+      },
+    });
+    const w = new JsonLinesWriter(stream, { bufferBytes: 64 });
+    const released: string[] = [];
+    // Given back means reused: scribbled over at once, so a read after that would show it.
+    const giveBack = (name: string, bytes: Buffer) => () => {
+      released.push(name);
+      bytes.fill(0x58);
+    };
+    const small = Buffer.from('{"a":1}\n');
+    const large = Buffer.from('{"b":2}\n'.repeat(100));
+    w.writeEncodedLines(small, giveBack('small', small));
+    assert.deepEqual(released, ['small'], 'a batch copied into the buffer is given back at once');
+    w.writeEncodedLines(large, giveBack('large', large));
+    assert.deepEqual(released, ['small'], 'a batch the stream holds is not given back yet');
+    await w.close();
+    assert.deepEqual(released, ['small', 'large']);
+    assert.equal(writes.join(''), `{"a":1}\n${'{"b":2}\n'.repeat(100)}`);
+
+    const broken = new Writable({
+      write(_c, _e, done) {
+        setTimeout(() => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })), 5);
+      },
+    });
+    broken.on('error', () => undefined);
+    const failing = new JsonLinesWriter(broken, { bufferBytes: 64 });
+    const lost = Buffer.from('{"c":3}\n'.repeat(100));
+    let givenBack = false;
+    failing.writeEncodedLines(lost, () => (givenBack = true));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.ok(givenBack, 'a failed write gives its bytes back too');
+  });
+
   it('encodes multi-byte text and lines longer than the buffer without cutting characters', async () => {
     const s = sink();
     const w = new JsonLinesWriter(s.stream, { bufferBytes: 64 });

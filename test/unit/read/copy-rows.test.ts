@@ -60,7 +60,14 @@ function fakeWarehouse(rows: readonly Row[], random: () => number, ordered: bool
 function sinks() {
   const out: Buffer[] = [];
   const warnings: string[] = [];
-  const writer = { writeEncodedLines: (b: Uint8Array) => void out.push(Buffer.from(b)), writeMessage: () => undefined } as unknown as JsonLinesWriter;
+  // Like the real writer, it gives the bytes back once it has them; scribbled over at once, so
+  // anything that kept a view of a written slice (instead of a copy) would read garbage.
+  const writeEncodedLines = (b: Uint8Array, released?: () => void): undefined => {
+    out.push(Buffer.from(b));
+    b.fill(0x58);
+    released?.();
+  };
+  const writer = { writeEncodedLines, writeMessage: () => undefined } as unknown as JsonLinesWriter;
   const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined };
   const records = (): Record<string, unknown>[] =>
     Buffer.concat(out)

@@ -80,6 +80,19 @@ describe('EncoderPool', () => {
     assert.equal(next.reduce((n, s) => n + s.rowCount, 0), 10);
   });
 
+  it('takes slice buffers back once written and fills them again with the right records', async () => {
+    // Slices of 1000 rows here are over 64 KiB, so their buffers are pooled and go back and forth.
+    for (const encoder of [pool, inlineEncoder]) {
+      for (let round = 0; round < 6; round += 1) {
+        const slices = await collect(encoder.encode(jobOf(chunkOf(round * 3000, 3000))));
+        assert.ok(slices[0]!.lines.buffer.byteLength >= 64 * 1024, `slice buffer of ${slices[0]!.lines.buffer.byteLength} bytes`);
+        const ids = Buffer.concat(slices.map((s) => Buffer.from(s.lines))).toString('utf8').trimEnd().split('\n').map((l) => /"s":"row (\d+) /.exec(l)![1]);
+        assert.deepEqual(ids, Array.from({ length: 3000 }, (_, i) => String(round * 3000 + i)), `round ${round}`);
+        for (const slice of slices) encoder.recycle(slice.lines);
+      }
+    }
+  });
+
   it('fails unfinished tickets when closed, and takes no more jobs', async () => {
     const own = new EncoderPool(1);
     const pending = own.encode(jobOf(chunkOf(0, 20_000)));
