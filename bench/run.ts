@@ -43,6 +43,13 @@ interface Measurement {
   readonly firstRecordAfterAcceptMs?: number | undefined;
   /** Connector only: from the SELECT accepted to the warehouse having its whole result. */
   readonly queryMs?: number | undefined;
+  /**
+   * Connector only: from the warehouse having the whole result (or answering, if later) to the
+   * first RECORD line: the part of the first record's wait that is the connector's and the
+   * driver's. The driver fetches rows only from a finished statement (DBSQLOperation waits for
+   * FINISHED before its first FetchResults, @databricks/sql 2.1.0).
+   */
+  readonly firstRecordAfterReadyMs?: number | undefined;
   /** CPU seconds the emulator process spent while this path read (Linux /proc; undefined elsewhere). */
   readonly emulatorCpuSeconds: number | undefined;
 }
@@ -226,7 +233,11 @@ async function measureConnector(size: number, configFile: string, catalogFile: s
     peakRssMb: result.peakRssMb,
     firstRecordMs: firstRecordAt === undefined ? undefined : firstRecordAt - runningAt,
     firstRecordAfterAcceptMs: firstRecordAt === undefined || select?.answeredAt === undefined ? undefined : firstRecordAt - select.answeredAt,
-    queryMs: select?.answeredAt === undefined || select.finishedAt === undefined ? undefined : select.finishedAt - select.answeredAt,
+    queryMs: select?.answeredAt === undefined || select.finishedAt === undefined ? undefined : Math.max(0, select.finishedAt - select.answeredAt),
+    firstRecordAfterReadyMs:
+      firstRecordAt === undefined || select?.answeredAt === undefined || select.finishedAt === undefined
+        ? undefined
+        : firstRecordAt - Math.max(select.answeredAt, select.finishedAt),
   };
 }
 
@@ -312,6 +323,7 @@ function writeResults(measurements: readonly Measurement[]): void {
         emulatorCpuSeconds: median(ms.map((m) => m.emulatorCpuSeconds ?? NaN)),
         firstRecordAfterAcceptMs: median(ms.map((m) => m.firstRecordAfterAcceptMs ?? NaN)),
         queryMs: median(ms.map((m) => m.queryMs ?? NaN)),
+        firstRecordAfterReadyMs: median(ms.map((m) => m.firstRecordAfterReadyMs ?? NaN)),
       };
     };
     for (const path of ['transport', 'rows', 'connector'] as const) {
@@ -335,9 +347,9 @@ function writeResults(measurements: readonly Measurement[]): void {
   const md = [
     `Benchmark of ${result.date.slice(0, 10)} on ${machine}; median of ${RUNS} runs.`,
     '',
-    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms | after accept ms | result ready ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} | ${fmt(r['firstRecordAfterAcceptMs'])} | ${fmt(r['queryMs'])} |`),
+    '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms | after accept ms | result ready ms | after ready ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} | ${fmt(r['firstRecordAfterAcceptMs'])} | ${fmt(r['queryMs'])} | ${fmt(r['firstRecordAfterReadyMs'])} |`),
     '',
     ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
     '',
@@ -347,7 +359,8 @@ function writeResults(measurements: readonly Measurement[]): void {
     'RECORD line reaching the benchmark. CPU s and peak RSS: the reading process alone; emulator CPU s: the',
     "emulator's process over the same read (both share the machine's cores). after accept ms: the connector's",
     'first RECORD after the warehouse accepted its SELECT (ExecuteStatement answered, from the emulator\'s',
-    'statement log); result ready ms: from then until the warehouse had the whole result.',
+    'statement log); result ready ms: from then until the warehouse had the whole result (0: whole before ExecuteStatement answered);',
+    'after ready ms: from the later of the two to the first RECORD (the driver fetches rows only from a finished statement).',
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'results.md'), md);

@@ -9,6 +9,10 @@ import type { AirbyteMessage } from '../protocol/airbyte-protocol.js';
  *
  * A write after the stream failed (EPIPE: the reader went away) throws that error.
  *
+ * Nothing waits in the buffer past the current turn of the event loop: whatever is left there
+ * is written out once the caller yields (waits for the network, say), so a status or log line
+ * reaches the platform while a long query runs rather than with the first records.
+ *
  * Backpressure: when the stream's own buffer is full, the write methods return a promise that
  * settles on 'drain'; callers in a hot loop do `const wait = w.writeLine(l); if (wait) await wait;`
  * so no promise is made per record. Callers that ignore the promise still lose nothing, the
@@ -33,6 +37,7 @@ export class JsonLinesWriter {
   #drain: Promise<void> | undefined;
   #error: Error | undefined;
   #closed = false;
+  #idleFlush: NodeJS.Immediate | undefined;
 
   constructor(stream: Writable, options: JsonLinesWriterOptions = {}) {
     this.#stream = stream;
@@ -49,7 +54,7 @@ export class JsonLinesWriter {
   writeLine(line: string): Promise<void> | undefined {
     this.#append(line);
     this.#appendNewline();
-    return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
+    return this.#used >= this.#bufferBytes ? this.#push() : this.#held();
   }
 
   /** Appends text that already consists of whole newline-terminated lines (an encoded batch). */
@@ -57,7 +62,7 @@ export class JsonLinesWriter {
     if (text.length === 0) return this.#drain;
     if (!text.endsWith('\n')) throw new Error('writeLines expects newline-terminated lines');
     this.#append(text);
-    return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
+    return this.#used >= this.#bufferBytes ? this.#push() : this.#held();
   }
 
   /**
@@ -78,7 +83,7 @@ export class JsonLinesWriter {
       this.#buffer.set(bytes, this.#used);
       this.#used += bytes.length;
       released?.();
-      return this.#used >= this.#bufferBytes ? this.#push() : this.#drain;
+      return this.#used >= this.#bufferBytes ? this.#push() : this.#held();
     }
     this.#push();
     const accepted = released === undefined ? this.#stream.write(bytes) : this.#stream.write(bytes, () => released());
@@ -166,6 +171,24 @@ export class JsonLinesWriter {
     if (this.#error !== undefined) throw this.#error;
     if (this.#used > 0) {
       if (!this.#stream.write(this.#take())) this.#waitForDrain();
+    }
+    return this.#drain;
+  }
+
+  /** Bytes stay buffered: makes sure they are written once the caller yields. */
+  #held(): Promise<void> | undefined {
+    if (this.#idleFlush === undefined && this.#used > 0) {
+      this.#idleFlush = setImmediate(() => {
+        this.#idleFlush = undefined;
+        if (this.#used === 0 || this.#error !== undefined) return;
+        try {
+          this.#push();
+        } catch {
+          // The stream broke; the next write or flush raises it.
+        }
+      });
+      // Never what keeps the process alive: exit paths flush synchronously (flushOnExit).
+      this.#idleFlush.unref();
     }
     return this.#drain;
   }

@@ -45,6 +45,17 @@ describe('JsonLinesWriter', () => {
     assert.equal(w.bufferedBytes, 0);
   });
 
+  it('writes what it holds once the caller yields, in one write for the turn', async () => {
+    const s = sink();
+    const w = new JsonLinesWriter(s.stream);
+    w.writeMessage(logMessage('INFO', 'starting'));
+    w.writeMessage(logMessage('INFO', 'query sent'));
+    assert.equal(s.writes.length, 0, 'held while the caller runs');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(s.writes, ['{"type":"LOG","log":{"level":"INFO","message":"starting"}}\n{"type":"LOG","log":{"level":"INFO","message":"query sent"}}\n']);
+    assert.equal(w.bufferedBytes, 0);
+  });
+
   it('asks the caller to wait while the stream is full and resumes after drain', async () => {
     const s = sink({ highWaterMark: 100, delayMs: 2 });
     const w = new JsonLinesWriter(s.stream, { bufferBytes: 50 });
