@@ -7,6 +7,7 @@
  * moves them fails loudly instead of silently.
  */
 import { createSecureContext } from 'node:tls';
+import { readDownloadsOnce } from './cloud-fetch-download.js';
 
 export class UnsupportedDriverInternalsError extends Error {
   override readonly name = 'UnsupportedDriverInternalsError';
@@ -72,6 +73,7 @@ export async function rawArrowSource(operation: unknown): Promise<RawArrowSource
   const slicer = await method(operation, 'getResultHandler', 'DBSQLOperation')();
   const converter = isObject(slicer) ? slicer['source'] : undefined;
   const handler = isObject(converter) ? converter['source'] : undefined;
+  readDownloadsOnce(handler);
   const hasMore = method(handler, 'hasMore', 'ArrowResultHandler');
   const fetchNext = method(handler, 'fetchNext', 'ArrowResultHandler');
   return {
