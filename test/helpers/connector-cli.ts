@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly secrets?: readonly string[];
   /** Kills the run after this long, ms (default 90 000). */
   readonly timeoutMs?: number;
+  /** A compiled entry point (`<outDir>/src/cli/main.js`) run with plain node, as the image runs it; default the source under tsx. */
+  readonly compiledEntry?: string;
 }
 
 /** A parsed stdout message; fields are read loosely, the schema check already ran. */
@@ -72,7 +74,7 @@ export async function runConnector(command: Command, options: RunOptions = {}): 
       await writeFile(path, isRaw(content) ? content.raw : JSON.stringify(content));
       args.push(`--${name}`, path);
     }
-    const run = await spawnCli(args, options.timeoutMs ?? 90_000);
+    const run = await spawnCli(args, options.timeoutMs ?? 90_000, options.compiledEntry);
     const secrets = [...(isRaw(options.config) ? [] : findSecrets(options.config)), ...(options.secrets ?? [])];
     assertNoSecrets(run, secrets);
     // Everything the platform should see is in the JSON lines; a stack trace printed beside them
@@ -84,9 +86,10 @@ export async function runConnector(command: Command, options: RunOptions = {}): 
   }
 }
 
-function spawnCli(args: readonly string[], timeoutMs: number): Promise<ConnectorRun> {
+function spawnCli(args: readonly string[], timeoutMs: number, compiledEntry?: string): Promise<ConnectorRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const nodeArgs = compiledEntry === undefined ? ['--import', 'tsx', entry] : [compiledEntry];
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: projectRoot,
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
