@@ -3,29 +3,15 @@
  * (`@databricks/sql` 2.1.0, dist/result/CloudFetchResultHandler.js) reads each file with
  * node-fetch's `arrayBuffer()`, which joins the socket's pieces into one Buffer and copies that
  * again into an ArrayBuffer: two copies and two file-sized allocations per file, measured at
- * 1M rows as ~6% of the main thread and most of the garbage waiting to be collected. Its
- * `fetch(url, init)` is replaced on the handler instance by one that differs only in how the
- * body is read: the same node-fetch the driver loads, the same agent, the same retry policy
- * wrapped around request and body alike, the same `{ response, body }` result.
+ * 1M rows as ~6% of the main thread and most of the garbage waiting to be collected. The body
+ * reader here replaces that read; driver-internals.ts puts it in the handler's `fetch`.
  */
-import { createRequire } from 'node:module';
 
-type NodeFetch = ((request: unknown) => Promise<FetchResponse>) & { Request: new (url: string, init: object) => unknown };
-
-interface FetchResponse {
+/** The parts of a node-fetch (v2) Response the reader uses. */
+export interface FetchResponse {
   readonly ok: boolean;
   readonly headers: { get(name: string): string | null };
   readonly body: NodeJS.ReadableStream | null;
-}
-
-const driverRequire = createRequire(createRequire(import.meta.url).resolve('@databricks/sql'));
-let nodeFetch: NodeFetch | undefined;
-
-/** The node-fetch the driver itself loads (its dependency, not the connector's). */
-function driverNodeFetch(): NodeFetch {
-  nodeFetch ??= driverRequire('node-fetch') as NodeFetch;
-  if (typeof nodeFetch !== 'function' || typeof nodeFetch.Request !== 'function') throw new Error('node-fetch as the driver loads it has changed shape');
-  return nodeFetch;
 }
 
 /**
@@ -77,40 +63,4 @@ function bodyError(cause: unknown): Error {
   const c = (cause ?? {}) as { message?: unknown; code?: unknown; errno?: unknown };
   const error = new Error(`Invalid response body while reading a CloudFetch file: ${String(c.message ?? cause)}`);
   return Object.assign(error, { name: 'FetchError', type: 'system', code: c.code, errno: c.errno });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function call(target: unknown, name: string): (...args: unknown[]) => unknown {
-  if (!isObject(target) || typeof target[name] !== 'function') throw new Error(`@databricks/sql internals: ${name}() is missing`);
-  const fn = target[name] as (...args: unknown[]) => unknown;
-  return (...args) => fn.apply(target, args);
-}
-
-/**
- * Makes a CloudFetchResultHandler read its files once (see above). Returns false, changing
- * nothing, for any other handler or a handler of another shape.
- */
-export function readDownloadsOnce(handler: unknown): boolean {
-  if (!isObject(handler) || typeof handler['fetch'] !== 'function' || typeof handler['downloadLink'] !== 'function') return false;
-  const context = handler['context'];
-  if (!isObject(context) || typeof context['getConnectionProvider'] !== 'function') return false;
-  const fetch = driverNodeFetch();
-  handler['fetch'] = async (url: string, init: object) => {
-    const provider = await call(context, 'getConnectionProvider')();
-    const agent = await call(provider, 'getAgent')();
-    const retryPolicy = await call(provider, 'getRetryPolicy')();
-    let body: ArrayBuffer | undefined;
-    const result = (await call(retryPolicy, 'invokeWithRetry')(async () => {
-      body = undefined;
-      const request = new fetch.Request(url, { agent, ...init });
-      const response = await fetch(request);
-      if (response.ok) body = await readBodyOnce(response);
-      return { request, response };
-    })) as { response: FetchResponse };
-    return { response: result.response, body };
-  };
-  return true;
 }

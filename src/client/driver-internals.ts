@@ -6,8 +6,9 @@
  * dist/result/*.js of that version; a test asserts they are present, so a driver upgrade that
  * moves them fails loudly instead of silently.
  */
+import { createRequire } from 'node:module';
 import { createSecureContext } from 'node:tls';
-import { readDownloadsOnce } from './cloud-fetch-download.js';
+import { readBodyOnce, type FetchResponse } from './cloud-fetch-download.js';
 
 export class UnsupportedDriverInternalsError extends Error {
   override readonly name = 'UnsupportedDriverInternalsError';
@@ -94,6 +95,46 @@ export async function rawArrowSource(operation: unknown): Promise<RawArrowSource
       return { batches: batches as Uint8Array[], rowCount: result['rowCount'] };
     },
   };
+}
+
+type NodeFetch = ((request: unknown) => Promise<FetchResponse>) & { Request: new (url: string, init: object) => unknown };
+
+const driverRequire = createRequire(createRequire(import.meta.url).resolve('@databricks/sql'));
+let nodeFetch: NodeFetch | undefined;
+
+/** The node-fetch the driver itself loads (its dependency, not the connector's). */
+function driverNodeFetch(): NodeFetch {
+  nodeFetch ??= driverRequire('node-fetch') as NodeFetch;
+  if (typeof nodeFetch !== 'function' || typeof nodeFetch.Request !== 'function') throw new UnsupportedDriverInternalsError('node-fetch as the driver loads it');
+  return nodeFetch;
+}
+
+/**
+ * Makes a CloudFetchResultHandler read its files once (cloud-fetch-download.ts). Its
+ * `fetch(url, init)` is replaced on the instance by one that differs only in how the body is
+ * read: the same node-fetch the driver loads, the same agent, the same retry policy wrapped
+ * around request and body alike, the same `{ response, body }` result. Returns false, changing
+ * nothing, for any other handler.
+ */
+export function readDownloadsOnce(handler: unknown): boolean {
+  if (!isObject(handler) || typeof handler['fetch'] !== 'function' || typeof handler['downloadLink'] !== 'function') return false;
+  const provider = method(handler['context'], 'getConnectionProvider', 'ClientContext');
+  const fetch = driverNodeFetch();
+  handler['fetch'] = async (url: string, init: object) => {
+    const connection = await provider();
+    const agent = await method(connection, 'getAgent', 'ConnectionProvider')();
+    const retryPolicy = await method(connection, 'getRetryPolicy', 'ConnectionProvider')();
+    let body: ArrayBuffer | undefined;
+    const result = (await method(retryPolicy, 'invokeWithRetry', 'HttpRetryPolicy')(async () => {
+      body = undefined;
+      const request = new fetch.Request(url, { agent, ...init });
+      const response = await fetch(request);
+      if (response.ok) body = await readBodyOnce(response);
+      return { request, response };
+    })) as { response: FetchResponse };
+    return { response: result.response, body };
+  };
+  return true;
 }
 
 /** One FetchResults page of a column-based result: the TRowSet's TColumn list. */

@@ -18,9 +18,12 @@ export interface SinkBuffers {
 }
 
 export function createSink(capacity: number, buffers?: SinkBuffers): ByteSink {
-  const bytes = Math.max(1024, capacity);
-  const buf = buffers === undefined ? Buffer.allocUnsafe(bytes) : buffers.acquire(bytes);
-  return buffers === undefined ? { buf, view: viewOf(buf), pos: 0 } : { buf, view: viewOf(buf), pos: 0, buffers };
+  const buf = allocate(Math.max(1024, capacity), buffers);
+  return { buf, view: viewOf(buf), pos: 0, ...(buffers === undefined ? {} : { buffers }) };
+}
+
+function allocate(bytes: number, buffers: SinkBuffers | undefined): Buffer {
+  return buffers === undefined ? Buffer.allocUnsafe(bytes) : buffers.acquire(bytes);
 }
 
 export function viewOf(bytes: Uint8Array): DataView {
@@ -30,8 +33,7 @@ export function viewOf(bytes: Uint8Array): DataView {
 /** Makes room for `extra` more bytes after `sink.pos`. */
 export function ensure(sink: ByteSink, extra: number): void {
   if (sink.pos + extra <= sink.buf.length) return;
-  const bytes = Math.max(sink.buf.length * 2, sink.pos + extra);
-  const grown = sink.buffers === undefined ? Buffer.allocUnsafe(bytes) : sink.buffers.acquire(bytes);
+  const grown = allocate(Math.max(sink.buf.length * 2, sink.pos + extra), sink.buffers);
   sink.buf.copy(grown, 0, 0, sink.pos);
   sink.buffers?.release(sink.buf);
   sink.buf = grown;

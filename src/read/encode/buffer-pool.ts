@@ -60,7 +60,7 @@ export class BufferPool {
    */
   release(view: Uint8Array): void {
     const buffer = view.buffer;
-    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < MIN_POOLED_BYTES || buffer.byteLength === 0) return;
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < MIN_POOLED_BYTES) return;
     if (this.#free.includes(buffer)) throw new Error('a buffer was released twice');
     if (this.#free.length >= this.#maxFree || this.#freeBytes + buffer.byteLength > this.#maxFreeBytes) {
       // Keep the larger buffers: they serve any smaller request within a factor of two.

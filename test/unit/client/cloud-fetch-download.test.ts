@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { readBodyOnce, readDownloadsOnce } from '../../../src/client/cloud-fetch-download.js';
+import { readBodyOnce } from '../../../src/client/cloud-fetch-download.js';
+import { readDownloadsOnce } from '../../../src/client/driver-internals.js';
 
 const require = createRequire(import.meta.url);
 
