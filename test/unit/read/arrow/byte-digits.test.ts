@@ -23,6 +23,8 @@ describe('writeDouble', () => {
     // Short decimals, thirds and sevenths, and values across the plain-notation range and past it.
     for (let i = 0; i < 100_000; i++) values.push(random.int(1e9) / 10 ** random.int(12), -random.int(1e6) / 7);
     for (let i = 0; i < 100_000; i++) values.push((random.next() - 0.5) * 10 ** (random.next() * 44 - 22));
+    // Decimals of up to 15 digits at every scale of the plain range (1e-6 to 1e15), with trailing zeros.
+    for (let i = 0; i < 100_000; i++) values.push(random.int(10 ** (1 + random.int(15))) / 10 ** random.int(21), (random.int(1e6) * 10 ** random.int(9)) / 10 ** random.int(21));
     // The plain-notation range, where most values need 16 or 17 digits, and powers of two there.
     for (let i = 0; i < 300_000; i++) values.push(10 ** (random.next() * 21 - 6) * (random.int(2) === 0 ? 1 : -1), random.int(1e9) / 3);
     for (let e = -20; e < 50; e++) {
