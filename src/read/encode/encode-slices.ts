@@ -12,6 +12,8 @@ export interface EncodeJob {
   readonly head: string;
   /** Rows per slice: the unit written, remembered and observed. */
   readonly sliceRows: number;
+  /** Rows in the job's first slice, when it should leave sooner than a whole slice. */
+  readonly firstSliceRows?: number;
   /** The column the rows are sorted by, when the read is ordered. */
   readonly orderColumn?: string;
 }
@@ -53,11 +55,14 @@ export const RECORD_SUFFIX = '}}\n';
  * `buffers`, each slice's lines are a view on a buffer from there, to be given back once written.
  */
 export function* encodeSlices(job: EncodeJob, buffers?: SinkBuffers): Generator<EncodedSlice> {
+  let first = true;
   for (const batch of decodeArrowChunk(job.chunk)) {
     if (batch.length === 0) continue;
     const orderText = job.orderColumn === undefined ? undefined : columnText(batch, job.orderColumn);
-    for (let start = 0; start < batch.length; start += job.sliceRows) {
-      const end = Math.min(batch.length, start + job.sliceRows);
+    for (let start = 0, end = 0; start < batch.length; start = end) {
+      const rows = first ? Math.max(1, Math.min(job.sliceRows, job.firstSliceRows ?? job.sliceRows)) : job.sliceRows;
+      first = false;
+      end = Math.min(batch.length, start + rows);
       // emitted_at is when the record was made, per slice.
       const prefix = `${job.head}${Date.now()},"data":`;
       const lines = encodeRecordLines(batch, job.columns, prefix, RECORD_SUFFIX, { start, end }, buffers);

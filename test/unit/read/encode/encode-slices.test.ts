@@ -65,6 +65,19 @@ describe('encodeSlices', () => {
     assert.ok(records.every((r) => r.record.stream === 't' && Number.isSafeInteger(r.record.emitted_at)));
   });
 
+  it('makes only the first slice of a job shorter with firstSliceRows, every row still once and in order', () => {
+    const slices = [...encodeSlices({ ...job, firstSliceRows: 3 })];
+    assert.deepEqual(slices.map((s) => s.rowCount), [3, 10, 10, 2, 2]);
+    const data = Buffer.concat(slices.map((s) => s.lines)).toString('utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { record: { data: { id: number } } }).record.data.id);
+    assert.deepEqual(data, [...ids, 100, 101]);
+    // c = floor(id / 4): the first slice holds ids 1..3, the next starts at id 4.
+    assert.deepEqual(slices[0]!.order, { rowCount: 3, first: '0', leadingRows: 3, last: '0', trailingStart: 0 });
+    assert.deepEqual(slices[1]!.order, { rowCount: 10, first: '1', leadingRows: 4, last: '3', trailingStart: 8, beforeTrailing: '2' });
+    // Never longer than sliceRows, never empty.
+    assert.deepEqual([...encodeSlices({ ...job, firstSliceRows: 50 })].map((s) => s.rowCount), [10, 10, 5, 2]);
+    assert.deepEqual([...encodeSlices({ ...job, firstSliceRows: 0 })].map((s) => s.rowCount), [1, 10, 10, 4, 2]);
+  });
+
   it('gives the same bytes as encoding the batch at once, and the prefix length of each line', () => {
     const [first] = decodeArrowChunk(chunk);
     for (const slice of encodeSlices(job)) {
