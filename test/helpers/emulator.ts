@@ -62,3 +62,13 @@ export async function queryRows(session: IDBSQLSession, sql: string, options: Re
 }
 
 const quietLogger = { log: () => undefined, setLevel: () => undefined };
+
+/** Runs statements one after another in a session of their own (test setup and changes). */
+export async function runStatements(emulator: RunningEmulator, ...statements: string[]): Promise<void> {
+  const driver = await openDriverSession(emulator);
+  try {
+    for (const sql of statements) await queryRows(driver.session, sql);
+  } finally {
+    await driver.close();
+  }
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { openDriverSession, queryRows, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { runStatements, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
   configureStream,
   configuredCatalog,
@@ -49,21 +49,13 @@ describe('the compiled connector', { timeout: 240_000 }, () => {
     // Inside the project, so the compiled modules find its node_modules as dist/ does.
     await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT });
     emulator = await startTestEmulator({ cloudFetchThresholdRows: 10_000, cloudFetchFileRows: 8_000 });
-    const driver = await openDriverSession(emulator);
-    try {
-      await queryRows(driver.session, 'CREATE SCHEMA main.built');
-      await queryRows(
-        driver.session,
-        'CREATE TABLE main.built.items (id BIGINT NOT NULL, big BIGINT, amount DECIMAL(38,6), at TIMESTAMP, label STRING, CONSTRAINT pk PRIMARY KEY (id))',
-      );
-      await queryRows(
-        driver.session,
-        `INSERT INTO main.built.items SELECT id, ${BIG} + id, CAST(id AS DECIMAL(38,6)) * 1000000 + 0.000001, ` +
-          `TIMESTAMP '2026-01-01 00:00:00' + to_microseconds(id * 1000001), concat('item ', id, ' é') FROM range(${ROWS}) AS r(id)`,
-      );
-    } finally {
-      await driver.close();
-    }
+    await runStatements(
+      emulator,
+      'CREATE SCHEMA main.built',
+      'CREATE TABLE main.built.items (id BIGINT NOT NULL, big BIGINT, amount DECIMAL(38,6), at TIMESTAMP, label STRING, CONSTRAINT pk PRIMARY KEY (id))',
+      `INSERT INTO main.built.items SELECT id, ${BIG} + id, CAST(id AS DECIMAL(38,6)) * 1000000 + 0.000001, ` +
+        `TIMESTAMP '2026-01-01 00:00:00' + to_microseconds(id * 1000001), concat('item ', id, ' é') FROM range(${ROWS}) AS r(id)`,
+    );
     config = emulatorConfig(emulator, { schemas: ['built'], batch_size: 20_000 });
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AirbyteStream } from '../../../src/protocol/airbyte-protocol.js';
-import { openDriverSession, queryRows, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { runStatements, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
   configureStream,
   configuredCatalog,
@@ -123,15 +123,7 @@ describe('connector CLI: incremental reads', () => {
       cursor_type: 'TIMESTAMP',
     });
 
-    const session = await openDriverSession(emulator);
-    try {
-      await queryRows(
-        session.session,
-        `INSERT INTO main.inc.events VALUES (6, 'f', TIMESTAMP '2024-01-03 12:00:00.500001'), (7, 'g', TIMESTAMP '2025-06-01 00:00:00')`,
-      );
-    } finally {
-      await session.close();
-    }
+    await runStatements(emulator, `INSERT INTO main.inc.events VALUES (6, 'f', TIMESTAMP '2024-01-03 12:00:00.500001'), (7, 'g', TIMESTAMP '2025-06-01 00:00:00')`);
 
     const second = await runConnector('read', { config, catalog, state: firstState });
     assert.equal(second.exitCode, 0, describeRun(second));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openDriverSession, queryRows, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { runStatements, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
   configureStream,
   configuredCatalog,
@@ -28,20 +28,12 @@ describe('range reads', { timeout: 300_000 }, () => {
 
   before(async () => {
     emulator = await startTestEmulator({ sampleData: false });
-    const driver = await openDriverSession(emulator);
-    try {
-      await queryRows(driver.session, 'CREATE SCHEMA main.big');
-      await queryRows(
-        driver.session,
-        'CREATE TABLE main.big.events (id BIGINT NOT NULL, seq BIGINT NOT NULL, amount DECIMAL(12,2), CONSTRAINT pk PRIMARY KEY (id))',
-      );
-      await queryRows(
-        driver.session,
-        `INSERT INTO main.big.events SELECT id, ${BASE} + (id DIV 7), CAST(id AS DECIMAL(12,2)) / 100 FROM range(${ROWS}) AS r(id)`,
-      );
-    } finally {
-      await driver.close();
-    }
+    await runStatements(
+      emulator,
+      'CREATE SCHEMA main.big',
+      'CREATE TABLE main.big.events (id BIGINT NOT NULL, seq BIGINT NOT NULL, amount DECIMAL(12,2), CONSTRAINT pk PRIMARY KEY (id))',
+      `INSERT INTO main.big.events SELECT id, ${BASE} + (id DIV 7), CAST(id AS DECIMAL(12,2)) / 100 FROM range(${ROWS}) AS r(id)`,
+    );
     config = emulatorConfig(emulator, { ranges_per_stream: 4, checkpoint_interval_records: 5_000, batch_size: 4_000 });
   });
 

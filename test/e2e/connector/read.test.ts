@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AirbyteStream } from '../../../src/protocol/airbyte-protocol.js';
-import { openDriverSession, queryRows, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
+import { openDriverSession, queryRows, runStatements, startTestEmulator, type RunningEmulator } from '../../helpers/emulator.js';
 import {
   configureStream,
   configuredCatalog,
@@ -249,12 +249,7 @@ describe('connector CLI: read', () => {
 
   it('a column dropped after discover fails its stream with a config_error naming the column', async () => {
     const shrinking = findStream(streams, 'r.shrinking');
-    const session = await openDriverSession(emulator);
-    try {
-      await queryRows(session.session, 'ALTER TABLE main.r.shrinking DROP COLUMN gone');
-    } finally {
-      await session.close();
-    }
+    await runStatements(emulator, 'ALTER TABLE main.r.shrinking DROP COLUMN gone');
     const run = await runConnector('read', { config, catalog: configuredCatalog(configureStream(shrinking)) });
     assert.notEqual(run.exitCode, 0, describeRun(run));
     const errors = messagesOf(run, 'TRACE:ERROR');
@@ -267,12 +262,7 @@ describe('connector CLI: read', () => {
 
   // Keep last: drops a table the other tests read.
   it('a table dropped after discover fails only its stream: config_error naming it, INCOMPLETE, non-zero exit', async () => {
-    const session = await openDriverSession(emulator);
-    try {
-      await queryRows(session.session, 'DROP TABLE main.r.to_drop');
-    } finally {
-      await session.close();
-    }
+    await runStatements(emulator, 'DROP TABLE main.r.to_drop');
     const run = await runConnector('read', {
       config,
       catalog: configuredCatalog(
