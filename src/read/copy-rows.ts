@@ -53,8 +53,8 @@ const SLICE_ROWS = 8192;
 
 /**
  * Rows in the first slice of a query's first chunk: the encoder runs cold then (not yet
- * optimised by the JIT, on a worker thread just started), where 8192 rows took ~100 ms longer to
- * reach stdout than 512 did (bench/, 1M rows on 2 CPUs).
+ * optimised by the JIT). With one encoder thread, 8192 rows took ~100 ms longer to reach stdout
+ * than 512 did (1M rows on 2 CPUs, 4 runs each); on the main thread the gain was smaller.
  */
 const FIRST_SLICE_ROWS = 512;
 
