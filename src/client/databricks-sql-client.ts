@@ -7,6 +7,7 @@
  */
 import { DBSQLClient, DBSQLParameter } from '@databricks/sql';
 import type { ArrowChunk, ExactRow, MetadataRow, QueryOptions, QueryParameters, Warehouse } from './warehouse.js';
+import { DownloadBuffers } from './cloud-fetch-download.js';
 import { rawArrowSource, rawColumnSource, resultMetadata, shareTlsContext } from './driver-internals.js';
 import { columnRowSetToArrow } from './column-rowset-to-arrow.js';
 import type { ThriftColumnDesc } from './column-rowset-to-arrow.js';
@@ -106,6 +107,8 @@ export function toDriverParameters(parameters: QueryParameters): Record<string, 
 class DatabricksWarehouse implements Warehouse {
   readonly #client: DBSQLClient;
   readonly #session: Session;
+  /** CloudFetch downloads of this connection's reads, given back as their chunks are encoded. */
+  readonly #downloads = new DownloadBuffers();
   #closed = false;
 
   constructor(client: DBSQLClient, session: Session) {
@@ -115,8 +118,9 @@ class DatabricksWarehouse implements Warehouse {
 
   async *queryArrow(sql: string, parameters?: QueryParameters, options?: QueryOptions): AsyncIterable<ArrowChunk> {
     const limit = options?.batchRows ?? DEFAULT_BATCH_ROWS;
+    const downloads = this.#downloads;
     yield* this.#withOperation(sql, parameters, limit, options?.signal, async function* (operation, signal) {
-      yield* resultChunks(operation, limit, signal);
+      yield* resultChunks(operation, limit, signal, downloads);
     });
   }
 
@@ -244,9 +248,16 @@ async function finished(operation: Operation, signal: AbortSignal | undefined): 
 
 /**
  * The result of a finished statement as Arrow chunks, whichever way the warehouse delivered
- * it: inline Arrow, CloudFetch files, or (constant-only queries) column-based row sets.
+ * it: inline Arrow, CloudFetch files, or (constant-only queries) column-based row sets. With
+ * `downloads`, CloudFetch files are read into their buffers and each chunk can give its buffer
+ * back (`recycle`) for a later file.
  */
-export async function* resultChunks(operation: Operation, limit: number, signal: AbortSignal | undefined): AsyncIterable<ArrowChunk> {
+export async function* resultChunks(
+  operation: Operation,
+  limit: number,
+  signal: AbortSignal | undefined,
+  downloads?: DownloadBuffers,
+): AsyncIterable<ArrowChunk> {
   await finished(operation, signal);
   // null: no result set (e.g. DDL).
   const schema = await operation.getSchema();
@@ -263,7 +274,7 @@ export async function* resultChunks(operation: Operation, limit: number, signal:
     }
     return;
   }
-  const source = await rawArrowSource(operation);
+  const source = await rawArrowSource(operation, downloads);
   const inline = metadata.resultFormat === 'ARROW_BASED';
   // The next page is requested before the current one is handed out, so the warehouse (and
   // the network) work while the caller encodes. The request is returned in a box: an async
@@ -284,8 +295,15 @@ export async function* resultChunks(operation: Operation, limit: number, signal:
     if (batches.length === 0) continue;
     // Inline results repeat the schema as the first buffer; CloudFetch files carry their own.
     if (inline) yield { schema: batches[0]!, batches: batches.slice(1), rowCount };
-    else yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount };
+    else if (downloads === undefined) yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount };
+    else yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount, recycle: recycleInto(downloads) };
   }
+}
+
+function recycleInto(downloads: DownloadBuffers): (buffers: readonly ArrayBuffer[]) => void {
+  return (buffers) => {
+    for (const buffer of buffers) downloads.release(buffer);
+  };
 }
 
 function metadataRow(row: object): MetadataRow {

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { createSecureContext } from 'node:tls';
-import { readBodyOnce, type FetchResponse } from './cloud-fetch-download.js';
+import { readBodyOnce, type DownloadBuffers, type FetchResponse } from './cloud-fetch-download.js';
 
 export class UnsupportedDriverInternalsError extends Error {
   override readonly name = 'UnsupportedDriverInternalsError';
@@ -68,13 +68,15 @@ export async function resultMetadata(operation: unknown): Promise<RawResultMetad
  * The Arrow handler under the driver's result pipeline. ThriftOperationBackend.getResultHandler()
  * builds ResultSlicer(ArrowResultConverter(ArrowResultHandler | CloudFetchResultHandler)); the
  * slicer and the converter keep their input in a `source` field. Only call this for Arrow and
- * URL (CloudFetch) results, and never read rows through the outer layers afterwards.
+ * URL (CloudFetch) results, and never read rows through the outer layers afterwards. With
+ * `buffers`, CloudFetch files are downloaded into theirs (readDownloadsOnce) and handed out cut
+ * to their length.
  */
-export async function rawArrowSource(operation: unknown): Promise<RawArrowSource> {
+export async function rawArrowSource(operation: unknown, buffers?: DownloadBuffers): Promise<RawArrowSource> {
   const slicer = await method(operation, 'getResultHandler', 'DBSQLOperation')();
   const converter = isObject(slicer) ? slicer['source'] : undefined;
   const handler = isObject(converter) ? converter['source'] : undefined;
-  readDownloadsOnce(handler);
+  readDownloadsOnce(handler, buffers);
   const hasMore = method(handler, 'hasMore', 'ArrowResultHandler');
   const fetchNext = method(handler, 'fetchNext', 'ArrowResultHandler');
   return {
@@ -92,7 +94,8 @@ export async function rawArrowSource(operation: unknown): Promise<RawArrowSource
       if (!batches.every((b) => b instanceof Uint8Array)) {
         throw new UnsupportedDriverInternalsError('ArrowResultHandler.fetchNext() batches');
       }
-      return { batches: batches as Uint8Array[], rowCount: result['rowCount'] };
+      const bytes = batches as Uint8Array[];
+      return { batches: buffers === undefined ? bytes : bytes.map((b) => buffers.body(b)), rowCount: result['rowCount'] };
     },
   };
 }
@@ -113,13 +116,17 @@ function driverNodeFetch(): NodeFetch {
  * Makes a CloudFetchResultHandler read its files once (cloud-fetch-download.ts). Its
  * `fetch(url, init)` is replaced on the instance by one that differs only in how the body is
  * read: the same node-fetch the driver loads, the same agent, the same retry policy wrapped
- * around request and body alike, the same `{ response, body }` result. Returns false, changing
- * nothing, for any other handler.
+ * around request and body alike, the same `{ response, body }` result. With `buffers`, bodies go
+ * into theirs. Returns false, changing nothing, for any other handler.
  */
-export function readDownloadsOnce(handler: unknown): boolean {
+export function readDownloadsOnce(handler: unknown, buffers?: DownloadBuffers): boolean {
   if (!isObject(handler) || typeof handler['fetch'] !== 'function' || typeof handler['downloadLink'] !== 'function') return false;
   const provider = method(handler['context'], 'getConnectionProvider', 'ClientContext');
   const fetch = driverNodeFetch();
+  // An LZ4-framed file is decoded from the whole ArrayBuffer (fetchNext: LZ4().decode(buffer)),
+  // which a reused, longer buffer would break. The driver asks for LZ4 only without CloudFetch
+  // (ThriftSessionBackend.executeStatement), so this is a guard, not a path taken.
+  const into = handler['isLZ4Compressed'] === true ? undefined : buffers;
   handler['fetch'] = async (url: string, init: object) => {
     const connection = await provider();
     const agent = await method(connection, 'getAgent', 'ConnectionProvider')();
@@ -129,7 +136,7 @@ export function readDownloadsOnce(handler: unknown): boolean {
       body = undefined;
       const request = new fetch.Request(url, { agent, ...init });
       const response = await fetch(request);
-      if (response.ok) body = await readBodyOnce(response);
+      if (response.ok) body = await readBodyOnce(response, into);
       return { request, response };
     })) as { response: FetchResponse };
     return { response: result.response, body };

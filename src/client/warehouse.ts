@@ -23,6 +23,12 @@ export interface ArrowChunk {
   readonly schema: Uint8Array;
   readonly batches: readonly Uint8Array[];
   readonly rowCount: number;
+  /**
+   * Takes back the buffers that held `batches` (the same memory, also when it moved to another
+   * thread and back) for later downloads. Call it only once nothing reads the batches or any view
+   * of them; a chunk never recycled is simply collected. Absent when there is nothing to reuse.
+   */
+  readonly recycle?: (buffers: readonly ArrayBuffer[]) => void;
 }
 
 /** A small result row with exact values: 64-bit integers and decimals as strings, timestamps as ISO text with microseconds. */

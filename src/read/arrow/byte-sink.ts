@@ -11,7 +11,7 @@ export interface ByteSink {
   readonly buffers?: SinkBuffers;
 }
 
-/** A source of output buffers (encode/buffer-pool.ts). */
+/** A source of output buffers (src/memory/buffer-pool.ts). */
 export interface SinkBuffers {
   acquire(bytes: number): Buffer;
   release(view: Uint8Array): void;

@@ -72,6 +72,13 @@ export function* encodeSlices(job: EncodeJob, buffers?: SinkBuffers): Generator<
   }
 }
 
+/** The distinct ArrayBuffers under `batches`. */
+export function batchBuffers(batches: readonly Uint8Array[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const b of batches) if (b.buffer instanceof ArrayBuffer) out.add(b.buffer);
+  return [...out];
+}
+
 /** The edges of `rowCount` order values read through `valueAt`. */
 export function orderEdges(rowCount: number, valueAt: (row: number) => string | null): OrderEdges {
   const first = valueAt(0);

@@ -5,6 +5,8 @@ export interface JobMessage {
   readonly kind: 'job';
   readonly id: number;
   readonly job: EncodeJob;
+  /** Move the chunk's buffers back with `done`, to be recycled. */
+  readonly returnBuffers: boolean;
 }
 
 /** Main thread to worker: a slice's buffer, written out, back for a later slice. */
@@ -25,7 +27,7 @@ export type ResultMessage =
       readonly prefixBytes: number;
       readonly order?: OrderEdges;
     }
-  | { readonly id: number; readonly kind: 'done' }
+  | { readonly id: number; readonly kind: 'done'; readonly buffers: readonly ArrayBuffer[] }
   | { readonly id: number; readonly kind: 'error'; readonly name: string; readonly message: string };
 
 /**

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UnsupportedArrowError } from '../arrow/arrow-schema.js';
-import { MIN_POOLED_BYTES } from './buffer-pool.js';
+import { MIN_POOLED_BYTES } from '../../memory/buffer-pool.js';
 import type { EncodedSlice, EncodeJob } from './encode-slices.js';
 import { portable, postWithTransfer, type JobMessage, type RecycleMessage, type ResultMessage } from './encoder-messages.js';
 import type { EncodeTicket, SliceEncoder } from './slice-encoder.js';
@@ -35,6 +35,8 @@ interface Slot {
 export class EncoderPool implements SliceEncoder {
   readonly #slots: (Slot | undefined)[];
   readonly #queues = new Map<number, SliceQueue>();
+  /** Where each job's chunk buffers go once the worker moves them back. */
+  readonly #recycles = new Map<number, (buffers: readonly ArrayBuffer[]) => void>();
   /** The worker each slice buffer came from, to go back to once written. */
   readonly #origins = new WeakMap<ArrayBuffer, Slot>();
   #nextId = 1;
@@ -67,7 +69,9 @@ export class EncoderPool implements SliceEncoder {
       batches: job.chunk.batches.map((b) => portable(b, transfer)),
       rowCount: job.chunk.rowCount,
     };
-    const message: JobMessage = { kind: 'job', id, job: { ...job, chunk } };
+    const recycle = job.chunk.recycle;
+    if (recycle !== undefined) this.#recycles.set(id, recycle);
+    const message: JobMessage = { kind: 'job', id, job: { ...job, chunk }, returnBuffers: recycle !== undefined };
     try {
       postWithTransfer((m, t) => slot.worker.postMessage(m, t), message, transfer);
     } catch (error) {
@@ -136,14 +140,19 @@ export class EncoderPool implements SliceEncoder {
       queue?.push(slice);
       return;
     }
+    const recycle = this.#recycles.get(message.id);
     this.#finish(slot, message.id);
-    if (message.kind === 'done') queue?.end();
+    if (message.kind === 'done') {
+      recycle?.(message.buffers);
+      queue?.end();
+    }
     else queue?.fail(rebuildError(message.name, message.message));
   }
 
   #finish(slot: Slot, id: number): void {
     slot.jobs.delete(id);
     this.#queues.delete(id);
+    this.#recycles.delete(id);
     if (slot.jobs.size === 0) slot.worker.unref();
   }
 

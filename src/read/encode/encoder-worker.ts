@@ -1,11 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { BufferPool, MIN_POOLED_BYTES } from './buffer-pool.js';
-import { encodeSlices } from './encode-slices.js';
+import { BufferPool, MIN_POOLED_BYTES } from '../../memory/buffer-pool.js';
+import { batchBuffers, encodeSlices } from './encode-slices.js';
 import { portable, postWithTransfer, type ResultMessage, type WorkerMessage } from './encoder-messages.js';
 
 // A worker thread of the encoder pool (encoder-pool.ts): decodes each chunk it is sent and posts
 // back its RECORD lines slice by slice, jobs one at a time in the order they came. Slice buffers
-// move to the main thread and come back once written, to be filled again.
+// move to the main thread and come back once written, to be filled again; a job's chunk moves
+// back when asked (returnBuffers), for its buffers to take later downloads.
 const port = parentPort;
 if (port === null) throw new Error('encoder-worker.ts runs only as a worker thread');
 
@@ -27,9 +28,19 @@ port.on('message', (message: WorkerMessage) => {
       const lines = pooled ? slice.lines : portable(slice.lines, transfer);
       postWithTransfer(post, { id, kind: 'slice', ...slice, lines } satisfies ResultMessage, transfer);
     }
-    post({ id, kind: 'done' } satisfies ResultMessage);
+    postDone(id, message.returnBuffers ? batchBuffers(job.chunk.batches) : []);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({ id, kind: 'error', name: e.name, message: e.message } satisfies ResultMessage);
   }
 });
+
+/** Ends a job, moving `buffers` along; buffers that cannot move stay here for the collector. */
+function postDone(id: number, buffers: ArrayBuffer[]): void {
+  try {
+    post({ id, kind: 'done', buffers } satisfies ResultMessage, buffers);
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'DataCloneError') throw error;
+    post({ id, kind: 'done', buffers: [] } satisfies ResultMessage);
+  }
+}

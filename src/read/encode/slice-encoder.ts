@@ -1,5 +1,5 @@
-import { BufferPool } from './buffer-pool.js';
-import { encodeSlices, type EncodedSlice, type EncodeJob } from './encode-slices.js';
+import { BufferPool } from '../../memory/buffer-pool.js';
+import { batchBuffers, encodeSlices, type EncodedSlice, type EncodeJob } from './encode-slices.js';
 
 /** The slices of one submitted job, in order. Iterate it once; `discard` drops what is left. */
 export interface EncodeTicket extends AsyncIterable<EncodedSlice> {
@@ -7,7 +7,11 @@ export interface EncodeTicket extends AsyncIterable<EncodedSlice> {
   discard(): void;
 }
 
-/** Turns fetched chunks into RECORD lines, on this thread or elsewhere. */
+/**
+ * Turns fetched chunks into RECORD lines, on this thread or elsewhere. Once a job's slices are
+ * all made, nothing reads its chunk any more, and the chunk's buffers go back through its
+ * `recycle` (a job discarded or failed keeps them, for the collector).
+ */
 export interface SliceEncoder {
   /** Starts encoding `job` (it may be encoded while earlier tickets are still being read). */
   encode(job: EncodeJob): EncodeTicket;
@@ -38,6 +42,7 @@ export const inlineEncoder: SliceEncoder = {
           if (discarded) return;
           yield slice;
         }
+        if (!discarded) job.chunk.recycle?.(batchBuffers(job.chunk.batches));
       },
     };
   },

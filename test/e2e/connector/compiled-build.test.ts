@@ -75,7 +75,9 @@ describe('the compiled connector', { timeout: 240_000 }, () => {
       assert.equal(data.length, ROWS);
       const ids = new Set(data.map((d) => Number(losslessText(d['id']!))));
       assert.equal(ids.size, ROWS, 'every row once');
-      for (const d of [data[0]!, data[ROWS >> 1]!, data[ROWS - 1]!]) {
+      // Every row, not a sample: CloudFetch buffers are reused from file to file, and a buffer
+      // given back too early would show as another file's values here.
+      for (const d of data) {
         const id = BigInt(losslessText(d['id']!));
         assert.equal(losslessText(d['big']!), String(BIG + id));
         assert.equal(losslessText(d['amount']!), `${id * 1_000_000n}.000001`);

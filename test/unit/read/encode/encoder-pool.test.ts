@@ -93,6 +93,45 @@ describe('EncoderPool', () => {
     }
   });
 
+  it("gives a chunk's buffers back through its recycle once every slice is made, moved back from the worker", async () => {
+    for (const encoder of [pool, inlineEncoder]) {
+      const chunk = chunkOf(0, 3000);
+      const sizes = chunk.batches.map((b) => b.buffer.byteLength);
+      const recycled: ArrayBuffer[][] = [];
+      const ticket = encoder.encode(jobOf({ ...chunk, recycle: (buffers) => recycled.push([...buffers]) }));
+      const slices: EncodedSlice[] = [];
+      for await (const slice of ticket) {
+        // Not before the last slice was handed out: the encoder reads the chunk until then.
+        if (encoder === inlineEncoder) assert.equal(recycled.length, 0);
+        slices.push(slice);
+      }
+      assert.equal(slices.reduce((n, s) => n + s.rowCount, 0), 3000);
+      assert.equal(recycled.length, 1, 'recycled once');
+      // The same memory, whole and usable here again (a transferred buffer arrives attached).
+      assert.deepEqual(recycled[0]!.map((b) => b.byteLength), sizes);
+      assert.ok(recycled[0]!.every((b) => b instanceof ArrayBuffer));
+    }
+  });
+
+  it('recycles nothing of a failed job, nor of a job discarded on this thread', async () => {
+    for (const encoder of [pool, inlineEncoder]) {
+      const recycled: unknown[] = [];
+      const recycle = (buffers: readonly ArrayBuffer[]) => recycled.push(buffers);
+      const failed = await collect(encoder.encode({ ...jobOf({ ...chunkOf(0, 10), recycle }), columns: ['nope'] })).catch((e: unknown) => e);
+      assert.ok(failed instanceof UnsupportedArrowError);
+      // A worker finishes its jobs in order: once this one is back, the failed one is long done.
+      await collect(encoder.encode(jobOf(chunkOf(0, 10))));
+      assert.deepEqual(recycled, [], 'a failed job keeps its buffers');
+    }
+    const recycled: unknown[] = [];
+    const dropped = inlineEncoder.encode(jobOf({ ...chunkOf(0, 5000), recycle: (buffers) => recycled.push(buffers) }));
+    const iterator = dropped[Symbol.asyncIterator]();
+    assert.equal((await iterator.next()).done, false);
+    dropped.discard();
+    while ((await iterator.next()).done !== true);
+    assert.deepEqual(recycled, [], 'a discarded inline job may still be read by its caller');
+  });
+
   it('fails unfinished tickets when closed, and takes no more jobs', async () => {
     const own = new EncoderPool(1);
     const pending = own.encode(jobOf(chunkOf(0, 20_000)));

@@ -1,12 +1,13 @@
 /**
- * Output buffers used again once their bytes are written. A read makes a few MB of RECORD lines
- * per slice; a fresh buffer each time costs more than filling it: the kernel zeroes and maps new
- * pages on first touch and V8 frees the old ones in the background (measured at 1M rows: about a
- * quarter of the connector's CPU time went to allocating, touching and collecting them).
+ * Large buffers used again once nothing reads them: the connector's RECORD output (a few MB per
+ * slice) and its CloudFetch downloads (a file each). A fresh buffer each time costs more than
+ * filling it: the kernel zeroes and maps new pages on first touch and V8 frees the old ones in
+ * the background (measured at 1M rows: about a quarter of the connector's CPU time went to
+ * allocating, touching and collecting output buffers).
  *
- * A buffer comes back through `release` only when nothing reads it any more: the stream's write
- * callback fired, nothing else kept a view of it. Every buffer owns its whole ArrayBuffer, so a
- * view anywhere in it releases it.
+ * A buffer comes back through `release` only when nothing reads it any more (the stream's write
+ * callback fired, the chunk was encoded) and nothing else kept a view of it. Every buffer owns
+ * its whole ArrayBuffer, so a view anywhere in it releases it.
  */
 export interface BufferPoolOptions {
   /** Free buffers kept at most (default 4). */

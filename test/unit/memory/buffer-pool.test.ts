@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BufferPool, MIN_POOLED_BYTES } from '../../../../src/read/encode/buffer-pool.js';
+import { BufferPool, MIN_POOLED_BYTES } from '../../../src/memory/buffer-pool.js';
 
 const KiB = 1024;
 
