@@ -28,4 +28,4 @@ ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/src/cli/main.js"
 ENTRYPOINT ["node", "/airbyte/integration_code/dist/src/cli/main.js"]
 
 LABEL io.airbyte.name=airbyte/source-databricks
-LABEL io.airbyte.version=0.3.0
+LABEL io.airbyte.version=0.3.1

@@ -202,7 +202,7 @@ export const configSchema = z
     encoder_threads: z.int().min(0).max(16).optional().meta({
       title: 'Encoder threads',
       description:
-        'Worker threads that turn fetched Arrow data into records while the next data is fetched. Default: with 3 or more CPUs, one fewer than the CPUs (at most 4); with 2 or fewer, 0, which encodes on the main thread.',
+        'Worker threads that turn fetched Arrow data into records while the next data is fetched. Default: one fewer than the CPUs (at most 4), so 1 on 2 CPUs; 0 encodes on the main thread (the default on 1 CPU), which uses less memory.',
       order: 19,
     }),
     personal_access_token: z.string().min(1).optional().meta({

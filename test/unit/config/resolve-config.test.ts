@@ -60,8 +60,8 @@ describe('resolveConfig', () => {
     });
   });
 
-  it('encodes on the CPUs beside the main thread (none with 2 or fewer, at most 4) unless the config names a number', () => {
-    assert.deepEqual([1, 2, 3, 4, 8, 64].map(defaultEncoderThreads), [0, 0, 2, 3, 4, 4]);
+  it('encodes on the CPUs beside the main thread (none on 1 CPU, at most 4) unless the config names a number', () => {
+    assert.deepEqual([1, 2, 3, 4, 8, 64].map(defaultEncoderThreads), [0, 1, 2, 3, 4, 4]);
     assert.equal(resolveConfig({ ...base, encoder_threads: 0 }).encoderThreads, 0);
     assert.equal(resolveConfig({ ...base, encoder_threads: 7 }).encoderThreads, 7);
     assert.throws(() => resolveConfig({ ...base, encoder_threads: 17 }), /encoder_threads/);
