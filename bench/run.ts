@@ -3,7 +3,9 @@
  * they share the machine's conditions, at 1M and 5M rows of a 10-column table:
  *   a. the driver's transport alone (`disableRowMaterialization`),
  *   b. the driver's row objects,
- *   c. the connector's `read` end to end (compiled, its own process, stdout counted and dropped).
+ *   c. the connector's `read` end to end (compiled, its own process, stdout counted and dropped),
+ *      with its default config, and c0 the same with `encoder_threads: 0` (encoded on the main
+ *      thread), so the cost and gain of the encoder threads are measured in the same run.
  * Each reading process reports its own CPU seconds and peak RSS (bench/usage-probe.mjs). The
  * emulator runs in its own process. Writes bench/results.json and bench/results.md.
  *
@@ -12,12 +14,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:https';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DBSQLClient } from '@databricks/sql';
+import { defaultEncoderThreads } from '../src/config/resolve-config.js';
 import { BENCH_SCHEMA, benchTableName, benchTableSql } from './bench-table.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -26,7 +29,7 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const SKIP_ROWS_AT = new Set((process.env['BENCH_SKIP_ROWS_AT'] ?? '').split(',').filter(Boolean).map(Number));
 const PROBE = join(ROOT, 'bench', 'usage-probe.mjs');
 
-type PathName = 'transport' | 'rows' | 'connector';
+type PathName = 'transport' | 'rows' | 'connector' | 'connectorMain';
 interface Measurement {
   readonly path: PathName;
   readonly size: number;
@@ -195,7 +198,13 @@ async function measureDriver(path: 'transport' | 'rows', size: number, connectio
   };
 }
 
-async function measureConnector(size: number, configFile: string, catalogFile: string, connection: Connection): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
+async function measureConnector(
+  path: 'connector' | 'connectorMain',
+  size: number,
+  configFile: string,
+  catalogFile: string,
+  connection: Connection,
+): Promise<Omit<Measurement, 'emulatorCpuSeconds'>> {
   // The read's clock starts at the stream's RUNNING status (its queries follow) and ends at exit.
   // The connector buffers its output, so the status is taken from its emitted_at (same machine
   // clock), not from when the line arrives; the first record counts when it arrives.
@@ -223,7 +232,7 @@ async function measureConnector(size: number, configFile: string, catalogFile: s
   if (runningAt === undefined) throw new Error('connector output has no RUNNING stream status');
   const select = tableSelect(await recentStatements(connection), size);
   return {
-    path: 'connector',
+    path,
     size,
     rows,
     seconds: (result.endedAt - runningAt) / 1000,
@@ -260,8 +269,9 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       const table = benchTableName(size);
       const configFile = join(work, `config-${size}.json`);
+      const mainThreadConfigFile = join(work, `config-${size}-main-thread.json`);
       const catalogFile = join(work, `catalog-${size}.json`);
-      writeFileSync(configFile, JSON.stringify({
+      const config = {
         workspace_url: `https://${emulator.connection.host}:${emulator.connection.port}`,
         http_path: emulator.connection.http_path,
         personal_access_token: emulator.connection.token,
@@ -270,7 +280,9 @@ async function main(): Promise<void> {
         schema: 'bench',
         table,
         batch_size: 100000,
-      }));
+      };
+      writeFileSync(configFile, JSON.stringify(config));
+      writeFileSync(mainThreadConfigFile, JSON.stringify({ ...config, encoder_threads: 0 }));
       const properties = Object.fromEntries(['id', 'qty', 'price', 'amount', 'name', 'hash', 'active', 'day', 'ts', 'ref'].map((c) => [c, {}]));
       writeFileSync(catalogFile, JSON.stringify({
         streams: [{
@@ -280,12 +292,13 @@ async function main(): Promise<void> {
         }],
       }));
       for (let run = 1; run <= RUNS; run++) {
-        const paths: PathName[] = SKIP_ROWS_AT.has(size) ? ['transport', 'connector'] : ['transport', 'rows', 'connector'];
+        const paths: PathName[] = SKIP_ROWS_AT.has(size) ? ['transport', 'connector', 'connectorMain'] : ['transport', 'rows', 'connector', 'connectorMain'];
         for (const path of paths) {
           const emulatorCpuBefore = processCpuSeconds(emulator.pid);
-          const measured = path === 'connector'
-            ? await measureConnector(size, configFile, catalogFile, emulator.connection)
-            : await measureDriver(path, size, connectionFile);
+          const measured =
+            path === 'connector' || path === 'connectorMain'
+              ? await measureConnector(path, size, path === 'connector' ? configFile : mainThreadConfigFile, catalogFile, emulator.connection)
+              : await measureDriver(path, size, connectionFile);
           const emulatorCpuAfter = processCpuSeconds(emulator.pid);
           const m: Measurement = {
             ...measured,
@@ -326,7 +339,7 @@ function writeResults(measurements: readonly Measurement[]): void {
         firstRecordAfterReadyMs: median(ms.map((m) => m.firstRecordAfterReadyMs ?? NaN)),
       };
     };
-    for (const path of ['transport', 'rows', 'connector'] as const) {
+    for (const path of ['transport', 'rows', 'connector', 'connectorMain'] as const) {
       const s = summary(path);
       if (s !== undefined) rows.push(s);
     }
@@ -336,23 +349,30 @@ function writeResults(measurements: readonly Measurement[]): void {
     const a = at(size, 'transport');
     const b = at(size, 'rows');
     const c = at(size, 'connector');
-    return { size, cOverA: a && c ? c / a : null, cOverB: b && c ? c / b : null };
+    const c0 = at(size, 'connectorMain');
+    return { size, cOverA: a && c ? c / a : null, cOverB: b && c ? c / b : null, cOverC0: c0 && c ? c / c0 : null };
   });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const result = { date: new Date().toISOString(), machine, runsPerPath: RUNS, summary: rows, ratios, measurements };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   const fmt = (n: unknown, digits = 0): string => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
-  const label: Record<PathName, string> = { transport: 'a. driver transport', rows: 'b. driver row objects', connector: 'c. connector read' };
+  const label: Record<PathName, string> = {
+    transport: 'a. driver transport',
+    rows: 'b. driver row objects',
+    connector: 'c. connector read',
+    connectorMain: 'c0. connector, main thread',
+  };
   const md = [
     `Benchmark of ${result.date.slice(0, 10)} on ${machine}; median of ${RUNS} runs.`,
     '',
     '| rows | path | rows/s | output MB/s | time s | process s | CPU s | emulator CPU s | peak RSS MB | first record ms | after accept ms | result ready ms | after ready ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} | ${fmt(r['firstRecordAfterAcceptMs'])} | ${fmt(r['queryMs'])} | ${fmt(r['firstRecordAfterReadyMs'])} |`),
+    ...rows.map((r) => `| ${fmt(r['size'])} | ${label[r['path'] as PathName]} | ${fmt(r['rowsPerSecond'])} | ${r['path'] === 'connector' || r['path'] === 'connectorMain' ? fmt(r['mbPerSecond'], 1) : '–'} | ${fmt(r['seconds'], 2)} | ${fmt(r['processSeconds'], 2)} | ${fmt(r['cpuSeconds'], 1)} | ${fmt(r['emulatorCpuSeconds'], 1)} | ${fmt(r['peakRssMb'])} | ${fmt(r['firstRecordMs'])} | ${fmt(r['firstRecordAfterAcceptMs'])} | ${fmt(r['queryMs'])} | ${fmt(r['firstRecordAfterReadyMs'])} |`),
     '',
-    ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}`),
+    ...ratios.map((r) => `- ${fmt(r.size)} rows: c/a = ${fmt(r.cOverA, 2)}, c/b = ${fmt(r.cOverB, 2)}, c/c0 = ${fmt(r.cOverC0, 2)}`),
     '',
+    `c: the connector with its default config (here encoder_threads ${defaultEncoderThreads(availableParallelism())}); c0: the same with encoder_threads 0.`,
     'rows/s and time s: driver paths from executing the query to the last row; the connector from its',
     "stream's RUNNING status (its DESCRIBE HISTORY and SELECT follow; the count runs beside) to exit. process s: the whole process.",
     'first record ms: driver paths from executing the query; the connector from RUNNING to its first',
