@@ -138,9 +138,10 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
 
 /**
  * Encoder threads when the config names none: the CPUs beside the main thread (which fetches and
- * writes), at most 4; none on a single CPU. Measured on 2 CPUs that also ran the warehouse
- * (bench/, 10 columns), one thread read 6–20% faster at 1M rows and 17–30% faster at 5M than
- * encoding on the main thread, for about 25–35 MB more peak RSS (197–221 MB against 173–189 MB).
+ * writes), at most 4; none on a single CPU. Measured by the benchmark on 2 CPUs that also ran
+ * the warehouse (bench/results.md, c against c0): one thread read 13% faster at 1M rows and 39%
+ * faster at 5M than encoding on the main thread, for 27–38 MB more peak RSS (200 and 214 MB
+ * against 173 and 176 MB).
  */
 export function defaultEncoderThreads(cpus: number): number {
   return cpus <= 1 ? 0 : Math.min(4, cpus - 1);
