@@ -36,6 +36,15 @@ export function writeDate(buf: Uint8Array, pos: number, days: number): number {
 }
 
 /**
+ * The day `writeMicros` wrote last and its `yyyy-mm-dd` text: the timestamps of a result often
+ * fall on the same day as the row before (event times, load times), and copying the ten bytes
+ * costs less than working the date out again: encoding 500 000 records of one TIMESTAMP column
+ * took 111–149 ms against 160–180 ms (medians of five, two runs each; Node 20, 2 × AMD EPYC).
+ */
+let lastDays = Number.NaN;
+const lastDate = new Uint8Array(10);
+
+/**
  * A timestamp given as safe-integer microseconds since the epoch, quoted, with `Z` when `zone`;
  * returns -1 (nothing usable written) for dates BC, whose era suffix goes after the time.
  */
@@ -53,7 +62,18 @@ export function writeMicros(buf: Uint8Array, pos: number, micros: number, zone: 
   // Day 0 of year 1 is -719162; anything before is BC.
   if (days < -719162) return -1;
   buf[pos++] = 34;
-  pos = writeDate(buf, pos, days);
+  if (days === lastDays) {
+    for (let k = 0; k < 10; k++) buf[pos + k] = lastDate[k]!;
+    pos += 10;
+  } else {
+    const start = pos;
+    pos = writeDate(buf, pos, days);
+    // Years 1000 to 9999 only: other years have other lengths.
+    if (pos - start === 10) {
+      for (let k = 0; k < 10; k++) lastDate[k] = buf[start + k]!;
+      lastDays = days;
+    }
+  }
   const seconds = Math.floor(rest / 1_000_000);
   const hours = (seconds / 3600) | 0;
   const minutes = ((seconds - hours * 3600) / 60) | 0;

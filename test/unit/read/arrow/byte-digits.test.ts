@@ -84,4 +84,27 @@ describe('writeDate and writeMicros', () => {
       else assert.equal(buf.toString('latin1', 0, end), `"${text}"`, `${m}`);
     }
   });
+
+  it('write runs of timestamps on one day, broken by other days, years past 9999 and dates BC, like the text formatter', () => {
+    const day = 86_400_000_000;
+    const base = 19_723 * day; // 2024-01-01
+    const random = seededRandom(11);
+    const micros: number[] = [];
+    for (let run = 0; run < 2_000; run++) {
+      // Mostly the day before, the same day again, or a day far away, in random order.
+      const pick = random.int(4);
+      const at = pick === 0 ? base + random.int(40) * day : pick === 1 ? 253_402_300_800_000_000 + random.int(1000) * day : pick === 2 ? -62_135_596_800_000_000 - random.int(1000) * day : base;
+      for (let k = random.int(5); k >= 0; k--) micros.push(at + Math.floor(random.next() * day));
+    }
+    let bc = 0;
+    for (const m of micros) {
+      const text = formatMicros(m, 'Z');
+      const end = writeMicros(buf, 0, m, true);
+      if (text.endsWith(' BC')) {
+        assert.equal(end, -1, `${m}`);
+        bc += 1;
+      } else assert.equal(buf.toString('latin1', 0, end), `"${text}"`, `${m}`);
+    }
+    assert.ok(bc > 0 && bc < micros.length, 'the sequence mixes dates BC with the rest');
+  });
 });
