@@ -139,9 +139,9 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
 /**
  * Encoder threads when the config names none: the CPUs beside the main thread (which fetches and
  * writes), at most 4; none on a single CPU. Measured by the benchmark on 2 CPUs that also ran
- * the warehouse (bench/results.md, c against c0): one thread read 13% faster at 1M rows and 39%
- * faster at 5M than encoding on the main thread, for 27–38 MB more peak RSS (200 and 214 MB
- * against 173 and 176 MB).
+ * the warehouse (bench/results.md, c against c0), two runs: one thread read 6–13% faster at 1M
+ * rows and 29–39% faster at 5M than encoding on the main thread, for 27–38 MB more peak RSS
+ * (200 and 214 MB against 170–173 and 176–178 MB).
  */
 export function defaultEncoderThreads(cpus: number): number {
   return cpus <= 1 ? 0 : Math.min(4, cpus - 1);
