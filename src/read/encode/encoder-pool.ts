@@ -145,8 +145,7 @@ export class EncoderPool implements SliceEncoder {
     if (message.kind === 'done') {
       recycle?.(message.buffers);
       queue?.end();
-    }
-    else queue?.fail(rebuildError(message.name, message.message));
+    } else queue?.fail(rebuildError(message.name, message.message));
   }
 
   #finish(slot: Slot, id: number): void {
