@@ -47,12 +47,12 @@ export class DownloadBuffers {
   }
 
   /**
-   * Takes back a buffer that held downloaded files (the same memory, also when it moved back
-   * from another thread). Nothing may read it afterwards.
+   * Takes back buffers that held downloaded files (the same memory, also when it moved back from
+   * another thread): a chunk's `recycle`. Nothing may read them afterwards.
    */
-  release(buffer: ArrayBuffer): void {
-    if (buffer.byteLength > 0) this.#pool.release(new Uint8Array(buffer));
-  }
+  readonly recycle = (buffers: readonly ArrayBuffer[]): void => {
+    for (const buffer of buffers) if (buffer.byteLength > 0) this.#pool.release(new Uint8Array(buffer));
+  };
 
   /** Downloads that reused a buffer and that needed a new one. */
   get stats(): { reused: number; allocated: number } {

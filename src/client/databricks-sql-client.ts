@@ -295,15 +295,8 @@ export async function* resultChunks(
     if (batches.length === 0) continue;
     // Inline results repeat the schema as the first buffer; CloudFetch files carry their own.
     if (inline) yield { schema: batches[0]!, batches: batches.slice(1), rowCount };
-    else if (downloads === undefined) yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount };
-    else yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount, recycle: recycleInto(downloads) };
+    else yield { schema: metadata.arrowSchema ?? new Uint8Array(0), batches, rowCount, ...(downloads === undefined ? {} : { recycle: downloads.recycle }) };
   }
-}
-
-function recycleInto(downloads: DownloadBuffers): (buffers: readonly ArrayBuffer[]) => void {
-  return (buffers) => {
-    for (const buffer of buffers) downloads.release(buffer);
-  };
 }
 
 function metadataRow(row: object): MetadataRow {

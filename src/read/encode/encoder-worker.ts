@@ -28,19 +28,10 @@ port.on('message', (message: WorkerMessage) => {
       const lines = pooled ? slice.lines : portable(slice.lines, transfer);
       postWithTransfer(post, { id, kind: 'slice', ...slice, lines } satisfies ResultMessage, transfer);
     }
-    postDone(id, message.returnBuffers ? batchBuffers(job.chunk.batches) : []);
+    const chunkBuffers = message.returnBuffers ? batchBuffers(job.chunk.batches) : [];
+    postWithTransfer(post, { id, kind: 'done', buffers: chunkBuffers } satisfies ResultMessage, chunkBuffers);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({ id, kind: 'error', name: e.name, message: e.message } satisfies ResultMessage);
   }
 });
-
-/** Ends a job, moving `buffers` along; buffers that cannot move stay here for the collector. */
-function postDone(id: number, buffers: ArrayBuffer[]): void {
-  try {
-    post({ id, kind: 'done', buffers } satisfies ResultMessage, buffers);
-  } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'DataCloneError') throw error;
-    post({ id, kind: 'done', buffers: [] } satisfies ResultMessage);
-  }
-}

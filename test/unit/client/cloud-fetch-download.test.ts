@@ -75,7 +75,7 @@ describe('DownloadBuffers', () => {
     const body1 = await send(first, buffers);
     // The driver wraps the whole ArrayBuffer (downloadLink: Buffer.from(result)).
     assert.ok(Buffer.from(buffers.body(Buffer.from(body1))).equals(first));
-    buffers.release(body1);
+    buffers.recycle([body1]);
     const second = file(290_000, 2);
     const body2 = await send(second, buffers);
     assert.equal(body2, body1, 'the same ArrayBuffer took the second file');
@@ -94,8 +94,8 @@ describe('DownloadBuffers', () => {
     bodies.forEach((b, i) => assert.ok(Buffer.from(buffers.body(Buffer.from(b))).equals(files[i]!), `file ${i}`));
     // A buffer moved to a worker and back arrives as another ArrayBuffer object: still taken.
     const moved = structuredClone(bodies[0]!, { transfer: [bodies[0]!] });
-    buffers.release(moved);
-    buffers.release(bodies[1]!);
+    buffers.recycle([moved]);
+    buffers.recycle([bodies[1]!]);
     const next = [file(190_000, 6), file(150_000, 7), file(120_000, 8)];
     const again = await Promise.all(next.map((f) => send(f, buffers)));
     assert.equal(new Set([...again, bodies[2]]).size, 4, 'the buffer still held is not handed out');
@@ -109,7 +109,7 @@ describe('DownloadBuffers', () => {
     const body = await send(small, buffers);
     assert.equal(body.byteLength, 1000);
     assert.ok(Buffer.from(body).equals(small));
-    buffers.release(body);
+    buffers.recycle([body]);
     assert.deepEqual(buffers.stats, { reused: 0, allocated: 0 });
   });
 
